@@ -1,0 +1,83 @@
+/**
+ * buildApp(deps): plugins and routes, no I/O at registration — so `openapi.yaml` can be rendered
+ * without a database, and tests can build an app around any database they like.
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { EventIngestor, type IngestHooks } from './ingest/event-ingestor.js';
+import { registerBodyParsers } from './http/body-parsers.js';
+import { registerErrorHandling } from './http/errors.js';
+import { renderOpenApiYaml } from './http/openapi.js';
+import authPlugin from './http/plugins/auth.js';
+import metricsPlugin from './http/plugins/metrics.js';
+import eventsRoutes from './http/routes/events.js';
+import healthRoutes from './http/routes/health.js';
+import { ErrorResponse } from './http/schemas/common.js';
+import { IngestError, IngestRejected, IngestResponse, TicketEvent } from './http/schemas/events.js';
+import type { DB } from './storage/schema.js';
+
+export interface AppDeps {
+  db: Kysely<DB>;
+  logger?: FastifyServerOptions['logger'];
+  ingestHooks?: IngestHooks;
+  /** Process metrics (CPU, memory, event loop) on /metrics; off in tests. */
+  defaultMetrics?: boolean;
+}
+
+export const OPENAPI_INFO = {
+  title: 'deskmetrics',
+  version: '0.1.0',
+  description:
+    'SLA and productivity analytics for help desks: ingest ticket events; read business-hours SLA clocks, FCR, handle time, reopens, escalations and backlog.',
+};
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+    },
+    requestIdHeader: false,
+    bodyLimit: 1024 * 1024,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { coerceTypes: true, useDefaults: true, removeAdditional: false } },
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  registerErrorHandling(app);
+  registerBodyParsers(app);
+  for (const schema of [ErrorResponse, TicketEvent, IngestError, IngestResponse, IngestRejected]) {
+    app.addSchema(schema);
+  }
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: OPENAPI_INFO,
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'an API key' },
+        },
+      },
+    },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(metricsPlugin, { defaultMetrics: deps.defaultMetrics ?? false });
+  await app.register(authPlugin, { db: deps.db });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.yaml', { schema: { hide: true } }, async (_request, reply) => {
+    reply.type('application/yaml');
+    return renderOpenApiYaml(app);
+  });
+  await app.register(healthRoutes, { db: deps.db });
+  await app.register(eventsRoutes, { ingestor: new EventIngestor(deps.db, deps.ingestHooks) });
+  return app;
+}

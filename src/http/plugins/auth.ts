@@ -1,0 +1,56 @@
+/**
+ * Bearer API keys (api.md, Auth and tenancy). A route declares the scope it needs in its
+ * `config.scope`; routes without one are public (health, docs). The resolved tenant is attached to
+ * the request, and every handler takes the tenant from there, never from the caller's input.
+ */
+import fp from 'fastify-plugin';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../storage/schema.js';
+import {
+  findApiKey,
+  hasScope,
+  type ApiKeyIdentity,
+  type Scope,
+} from '../../storage/tenant.repository.js';
+import { ApiError } from '../errors.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: ApiKeyIdentity | undefined;
+  }
+  interface FastifyContextConfig {
+    scope?: Scope;
+  }
+}
+
+export function tenantOf(request: FastifyRequest): string {
+  if (!request.principal) throw new ApiError(401, 'unauthorized', 'an API key is required');
+  return request.principal.tenantId;
+}
+
+function bearer(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}
+
+async function authPlugin(app: FastifyInstance, options: { db: Kysely<DB> }): Promise<void> {
+  app.decorateRequest('principal', undefined);
+  app.addHook('onRequest', async (request) => {
+    const scope = request.routeOptions.config.scope;
+    if (!scope) return;
+    const key = bearer(request);
+    if (!key)
+      throw new ApiError(401, 'unauthorized', 'missing "Authorization: Bearer <api key>" header');
+    const principal = await findApiKey(options.db, key);
+    if (!principal) throw new ApiError(401, 'unauthorized', 'unknown or revoked API key');
+    if (!hasScope(principal.scopes, scope)) {
+      throw new ApiError(403, 'forbidden', `this API key lacks the "${scope}" scope`);
+    }
+    request.principal = principal;
+  });
+}
+
+export default fp(authPlugin, { name: 'auth' });

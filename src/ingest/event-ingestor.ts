@@ -1,0 +1,157 @@
+/**
+ * validate → normalise → dedupe → store → (hooks: fold, aggregates), one transaction a batch.
+ *
+ * A batch's events are committed before its outcome is counted, so when the HTTP response says
+ * "accepted" the events are durable. `atomic` runs every batch in one transaction and rolls all of
+ * it back on the first rejected event (validation error or conflict), reporting every error.
+ */
+import type { Kysely } from 'kysely';
+import type { DB } from '../storage/schema.js';
+import { findContentHashes, insertEvents } from '../storage/ticket-event.repository.js';
+import {
+  errorAt,
+  prepareBatch,
+  rejectedCount,
+  type IngestError,
+  type ItemFormat,
+  type PreparedEvent,
+  type ReceivedItem,
+} from './prepare.js';
+import type { ValidEvent } from './validate-event.js';
+
+/** The response never lists more errors than this; `rejected` still counts them all. */
+export const MAX_REPORTED_ERRORS = 1000;
+
+export interface StoredEvent {
+  event: ValidEvent;
+  seq: number;
+}
+
+export interface IngestHooks {
+  /** Runs inside the batch's transaction with the events it newly stored. */
+  afterStore(trx: Kysely<DB>, tenantId: string, stored: readonly StoredEvent[]): Promise<void>;
+}
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  errors: IngestError[];
+  errors_truncated?: boolean;
+}
+
+export class AtomicBatchRejected extends Error {
+  constructor(readonly result: IngestResult) {
+    super('the batch was rejected as a whole');
+  }
+}
+
+class Tally {
+  readonly result: IngestResult = { accepted: 0, duplicates: 0, rejected: 0, errors: [] };
+
+  addErrors(errors: readonly IngestError[]): void {
+    this.result.rejected += rejectedCount(errors);
+    for (const error of errors) {
+      if (this.result.errors.length < MAX_REPORTED_ERRORS) this.result.errors.push(error);
+      else this.result.errors_truncated = true;
+    }
+  }
+}
+
+export class EventIngestor {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly hooks: IngestHooks | undefined = undefined,
+  ) {}
+
+  async ingest(
+    tenantId: string,
+    batches: AsyncIterable<ReceivedItem[]> | Iterable<ReceivedItem[]>,
+    options: { format: ItemFormat; atomic: boolean },
+  ): Promise<IngestResult> {
+    return options.atomic
+      ? this.ingestAtomic(tenantId, batches, options.format)
+      : this.ingestEach(tenantId, batches, options.format);
+  }
+
+  private async ingestEach(
+    tenantId: string,
+    batches: AsyncIterable<ReceivedItem[]> | Iterable<ReceivedItem[]>,
+    format: ItemFormat,
+  ): Promise<IngestResult> {
+    const tally = new Tally();
+    for await (const items of batches) {
+      const prepared = prepareBatch(items, format);
+      tally.result.duplicates += prepared.duplicates;
+      tally.addErrors(prepared.errors);
+      if (prepared.events.length === 0) continue;
+      const stored = await this.db
+        .transaction()
+        .execute((trx) => this.store(trx, tenantId, prepared.events));
+      tally.result.accepted += stored.accepted;
+      tally.result.duplicates += stored.duplicates;
+      tally.addErrors(stored.conflicts);
+    }
+    return tally.result;
+  }
+
+  private async ingestAtomic(
+    tenantId: string,
+    batches: AsyncIterable<ReceivedItem[]> | Iterable<ReceivedItem[]>,
+    format: ItemFormat,
+  ): Promise<IngestResult> {
+    const tally = new Tally();
+    await this.db.transaction().execute(async (trx) => {
+      for await (const items of batches) {
+        const prepared = prepareBatch(items, format);
+        tally.result.duplicates += prepared.duplicates;
+        tally.addErrors(prepared.errors);
+        // Once anything is rejected nothing will be kept: only validate the rest, to report it.
+        if (tally.result.rejected > 0 || prepared.events.length === 0) continue;
+        const stored = await this.store(trx, tenantId, prepared.events);
+        tally.result.accepted += stored.accepted;
+        tally.result.duplicates += stored.duplicates;
+        tally.addErrors(stored.conflicts);
+      }
+      if (tally.result.rejected > 0) {
+        tally.result.accepted = 0;
+        throw new AtomicBatchRejected(tally.result);
+      }
+    });
+    return tally.result;
+  }
+
+  private async store(trx: Kysely<DB>, tenantId: string, events: readonly PreparedEvent[]) {
+    const inserted = await insertEvents(
+      trx,
+      tenantId,
+      events.map((e) => e.row),
+    );
+    const seqById = new Map(inserted.map((r) => [r.eventId, r.seq]));
+    const existing = events.filter((e) => !seqById.has(e.row.eventId));
+    const hashes = await findContentHashes(
+      trx,
+      tenantId,
+      existing.map((e) => e.row.eventId),
+    );
+    const conflicts: IngestError[] = [];
+    let duplicates = 0;
+    for (const e of existing) {
+      if (hashes.get(e.row.eventId) === e.row.contentHash) duplicates += 1;
+      else
+        conflicts.push(
+          errorAt(
+            e.item,
+            '/id',
+            'conflicts with a stored event with the same id and other content',
+            e.row.eventId,
+          ),
+        );
+    }
+    const stored = events
+      .filter((e) => seqById.has(e.row.eventId))
+      .map((e) => ({ event: e.event, seq: seqById.get(e.row.eventId) ?? 0 }));
+    if (this.hooks && stored.length > 0) await this.hooks.afterStore(trx, tenantId, stored);
+    return { accepted: stored.length, duplicates, conflicts };
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * Tenants and their API keys. A key is `dm_` + 32 random base62-ish characters; only its sha256 is
+ * stored. `key_id` (the first characters after the prefix) names a key in listings and revocation
+ * without revealing it.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { DB } from './schema.js';
+
+export const SCOPES = ['events:write', 'config:write', 'reports:read', 'hr:read', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export interface ApiKeyIdentity {
+  tenantId: string;
+  keyId: string;
+  scopes: Scope[];
+}
+
+export interface ApiKeyInfo {
+  tenant_id: string;
+  key_id: string;
+  name: string;
+  scopes: string[];
+  created_at: Date;
+  revoked_at: Date | null;
+}
+
+export function hashKey(key: string): Buffer {
+  return createHash('sha256').update(key, 'utf8').digest();
+}
+
+export function generateKey(): { key: string; keyId: string } {
+  const secret = randomBytes(24).toString('base64url');
+  return { key: `dm_${secret}`, keyId: secret.slice(0, 8) };
+}
+
+export function keyIdOf(key: string): string {
+  return key.startsWith('dm_') ? key.slice(3, 11) : hashKey(key).toString('hex').slice(0, 8);
+}
+
+export async function createTenant(db: Kysely<DB>, name: string): Promise<string> {
+  const tenantId = randomUUID();
+  await db.insertInto('tenant').values({ tenant_id: tenantId, name }).execute();
+  return tenantId;
+}
+
+export async function countTenants(db: Kysely<DB>): Promise<number> {
+  const row = await db
+    .selectFrom('tenant')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function findTenant(db: Kysely<DB>, tenantId: string) {
+  return db.selectFrom('tenant').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst();
+}
+
+/** Stores `key` (generated when omitted) for the tenant; returns the key, shown once. */
+export async function createApiKey(
+  db: Kysely<DB>,
+  input: { tenantId: string; name: string; scopes: Scope[]; key?: string },
+): Promise<{ key: string; keyId: string }> {
+  const generated =
+    input.key === undefined ? generateKey() : { key: input.key, keyId: keyIdOf(input.key) };
+  await db
+    .insertInto('api_key')
+    .values({
+      tenant_id: input.tenantId,
+      key_id: generated.keyId,
+      key_hash: hashKey(generated.key),
+      name: input.name,
+      scopes: input.scopes,
+    })
+    .execute();
+  return generated;
+}
+
+export async function findApiKey(db: Kysely<DB>, key: string): Promise<ApiKeyIdentity | undefined> {
+  const row = await db
+    .selectFrom('api_key')
+    .select(['tenant_id', 'key_id', 'scopes'])
+    .where('key_hash', '=', hashKey(key))
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return { tenantId: row.tenant_id, keyId: row.key_id, scopes: row.scopes.filter(isScope) };
+}
+
+export async function listApiKeys(db: Kysely<DB>, tenantId?: string): Promise<ApiKeyInfo[]> {
+  let query = db
+    .selectFrom('api_key')
+    .select(['tenant_id', 'key_id', 'name', 'scopes', 'created_at', 'revoked_at'])
+    .orderBy('created_at');
+  if (tenantId) query = query.where('tenant_id', '=', tenantId);
+  return query.execute();
+}
+
+/** Revokes by key id; returns how many keys were revoked. */
+export async function revokeApiKey(
+  db: Kysely<DB>,
+  keyId: string,
+  tenantId?: string,
+): Promise<number> {
+  let query = db
+    .updateTable('api_key')
+    .set({ revoked_at: new Date() })
+    .where('key_id', '=', keyId)
+    .where('revoked_at', 'is', null);
+  if (tenantId) query = query.where('tenant_id', '=', tenantId);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export function isScope(value: string): value is Scope {
+  return (SCOPES as readonly string[]).includes(value);
+}
+
+export function hasScope(granted: readonly Scope[], needed: Scope): boolean {
+  return granted.includes('admin') || granted.includes(needed);
+}

@@ -1,0 +1,74 @@
+/**
+ * The append-only event log. Inserts a batch in one statement (arrays unnested in arrival order,
+ * so `seq` follows the order the events were received) and skips ids already present, reporting
+ * which ones were new; the caller classifies the rest as duplicates or conflicts by their hash.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { DB } from './schema.js';
+
+export interface EventRow {
+  eventId: string;
+  ticketId: string;
+  type: string;
+  occurredAt: number;
+  actorType: string;
+  actorId: string | null;
+  /** JSON text of the stored `data`. */
+  dataJson: string;
+  contentHash: string;
+}
+
+export interface InsertedEvent {
+  eventId: string;
+  seq: number;
+}
+
+export async function insertEvents(
+  db: Kysely<DB>,
+  tenantId: string,
+  rows: readonly EventRow[],
+): Promise<InsertedEvent[]> {
+  if (rows.length === 0) return [];
+  const result = await sql<{ event_id: string; seq: string | number }>`
+    insert into ticket_event
+      (tenant_id, event_id, ticket_id, type, occurred_at, actor_type, actor_id, data, content_hash)
+    select ${tenantId}::uuid, u.event_id, u.ticket_id, u.type, u.occurred_at, u.actor_type,
+           u.actor_id, u.data::jsonb, decode(u.content_hash, 'hex')
+    from unnest(
+      ${rows.map((r) => r.eventId)}::text[],
+      ${rows.map((r) => r.ticketId)}::text[],
+      ${rows.map((r) => r.type)}::text[],
+      ${rows.map((r) => new Date(r.occurredAt).toISOString())}::timestamptz[],
+      ${rows.map((r) => r.actorType)}::text[],
+      ${rows.map((r) => r.actorId)}::text[],
+      ${rows.map((r) => r.dataJson)}::text[],
+      ${rows.map((r) => r.contentHash)}::text[]
+    ) with ordinality as u(event_id, ticket_id, type, occurred_at, actor_type, actor_id, data, content_hash, ord)
+    order by u.ord
+    on conflict (tenant_id, event_id) do nothing
+    returning event_id, seq`.execute(db);
+  return result.rows.map((r) => ({ eventId: r.event_id, seq: Number(r.seq) }));
+}
+
+/** The stored content hash (hex) of each of `eventIds` that exists. */
+export async function findContentHashes(
+  db: Kysely<DB>,
+  tenantId: string,
+  eventIds: readonly string[],
+): Promise<Map<string, string>> {
+  if (eventIds.length === 0) return new Map();
+  const result = await sql<{ event_id: string; hash: string }>`
+    select event_id, encode(content_hash, 'hex') as hash
+    from ticket_event
+    where tenant_id = ${tenantId}::uuid and event_id = any(${[...eventIds]}::text[])`.execute(db);
+  return new Map(result.rows.map((r) => [r.event_id, r.hash]));
+}
+
+export async function countEvents(db: Kysely<DB>, tenantId: string): Promise<number> {
+  const row = await db
+    .selectFrom('ticket_event')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('tenant_id', '=', tenantId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

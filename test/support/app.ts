@@ -1,0 +1,55 @@
+/**
+ * An app on a fresh test database with a tenant and keys of every scope, for API tests through
+ * `app.inject`. `keyFor(scope)` gives a key that holds only that scope.
+ */
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type AppDeps } from '../../src/app.js';
+import {
+  createApiKey,
+  createTenant,
+  SCOPES,
+  type Scope,
+} from '../../src/storage/tenant.repository.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+
+export interface TestApp {
+  app: FastifyInstance;
+  database: TestDatabase;
+  tenantId: string;
+  keys: Record<Scope, string>;
+  /** Authorization header for a key with `scope`. */
+  auth(scope?: Scope): { authorization: string };
+  /** Another tenant with its own admin key. */
+  addTenant(name: string): Promise<{ tenantId: string; adminKey: string }>;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(deps: Partial<AppDeps> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const app = await buildApp({ db: database.db, ...deps });
+  const tenantId = await createTenant(database.db, 'test');
+  const keys = {} as Record<Scope, string>;
+  for (const scope of SCOPES) {
+    keys[scope] = (await createApiKey(database.db, { tenantId, name: scope, scopes: [scope] })).key;
+  }
+  return {
+    app,
+    database,
+    tenantId,
+    keys,
+    auth: (scope = 'admin') => ({ authorization: `Bearer ${keys[scope]}` }),
+    addTenant: async (name) => {
+      const id = await createTenant(database.db, name);
+      const { key } = await createApiKey(database.db, {
+        tenantId: id,
+        name: 'admin',
+        scopes: ['admin'],
+      });
+      return { tenantId: id, adminKey: key };
+    },
+    close: async () => {
+      await app.close();
+      await database.close();
+    },
+  };
+}
