@@ -13,16 +13,26 @@ import { registerErrorHandling } from './http/errors.js';
 import { renderOpenApiYaml } from './http/openapi.js';
 import authPlugin from './http/plugins/auth.js';
 import metricsPlugin from './http/plugins/metrics.js';
+import calendarRoutes from './http/routes/calendars.js';
 import eventsRoutes from './http/routes/events.js';
 import healthRoutes from './http/routes/health.js';
 import { ErrorResponse } from './http/schemas/common.js';
 import { IngestError, IngestRejected, IngestResponse, TicketEvent } from './http/schemas/events.js';
+import { CalendarRegistry } from './settings/calendar-registry.js';
 import type { DB } from './storage/schema.js';
+import {
+  BusinessAdd,
+  BusinessTime,
+  Calendar,
+  CalendarDefinition,
+  CalendarVersion,
+} from './http/schemas/calendars.js';
 
 export interface AppDeps {
   db: Kysely<DB>;
   logger?: FastifyServerOptions['logger'];
   ingestHooks?: IngestHooks;
+  calendars?: CalendarRegistry;
   /** Process metrics (CPU, memory, event loop) on /metrics; off in tests. */
   defaultMetrics?: boolean;
 }
@@ -51,7 +61,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerErrorHandling(app);
   registerBodyParsers(app);
-  for (const schema of [ErrorResponse, TicketEvent, IngestError, IngestResponse, IngestRejected]) {
+  for (const schema of [
+    ErrorResponse,
+    TicketEvent,
+    IngestError,
+    IngestResponse,
+    IngestRejected,
+    CalendarDefinition,
+    CalendarVersion,
+    Calendar,
+    BusinessTime,
+    BusinessAdd,
+  ]) {
     app.addSchema(schema);
   }
   await app.register(swagger, {
@@ -79,5 +100,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(healthRoutes, { db: deps.db });
   await app.register(eventsRoutes, { ingestor: new EventIngestor(deps.db, deps.ingestHooks) });
+  await app.register(calendarRoutes, {
+    db: deps.db,
+    calendars: deps.calendars ?? new CalendarRegistry(),
+  });
   return app;
 }

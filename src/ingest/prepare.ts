@@ -3,7 +3,7 @@
  * content and settle duplicates within the batch itself. What comes out is either an error
  * (with the item's position) or a row ready for the event log.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
 import { cloudEventPath, mapCloudEvent } from './cloudevents.js';
 import { validateEvent, type ValidEvent } from './validate-event.js';
@@ -38,15 +38,16 @@ export interface PreparedBatch {
   errors: IngestError[];
 }
 
-export function contentHash(event: ValidEvent): string {
-  const content = canonicalJson([
+/** The identity of an event's content: its envelope fields and its data, keys in canonical order. */
+export function contentHash(event: ValidEvent, canonicalData = canonicalJson(event.data)): string {
+  const envelope = JSON.stringify([
     event.type,
     event.ticketId,
     event.occurredAt,
-    event.actor,
-    event.data,
+    event.actor.type,
+    event.actor.id ?? null,
   ]);
-  return createHash('sha256').update(content).digest('hex');
+  return hash('sha256', `${envelope}${canonicalData}`, 'hex');
 }
 
 export function errorAt(
@@ -64,6 +65,7 @@ function rawId(raw: unknown): string | undefined {
 }
 
 function toRow(event: ValidEvent): EventRow {
+  const dataJson = canonicalJson(event.data);
   return {
     eventId: event.id,
     ticketId: event.ticketId,
@@ -71,8 +73,8 @@ function toRow(event: ValidEvent): EventRow {
     occurredAt: event.occurredAt,
     actorType: event.actor.type,
     actorId: event.actor.id ?? null,
-    dataJson: JSON.stringify(event.data),
-    contentHash: contentHash(event),
+    dataJson,
+    contentHash: contentHash(event, dataJson),
   };
 }
 

@@ -39,6 +39,15 @@ export interface TicketEventTable {
   ingested_at: GeneratedTimestamp;
 }
 
+export interface CalendarVersionTable {
+  tenant_id: string;
+  calendar_id: string;
+  version: number;
+  effective_from: Timestamp;
+  definition: ColumnType<unknown, string, string>;
+  created_at: GeneratedTimestamp;
+}
+
 export interface SchemaMigrationTable {
   name: string;
   checksum: string;
@@ -49,5 +58,6 @@ export interface DB {
   tenant: TenantTable;
   api_key: ApiKeyTable;
   ticket_event: TicketEventTable;
+  calendar_version: CalendarVersionTable;
   schema_migration: SchemaMigrationTable;
 }
