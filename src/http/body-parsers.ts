@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { ApiError } from './errors.js';
+import { jsonErrorOffset } from './json-error-offset.js';
 
 export const JSON_BODY_LIMIT = 10 * 1024 * 1024;
 /** One NDJSON line may not exceed this; the stream as a whole is unlimited. */
@@ -34,9 +35,8 @@ export function parseJsonText(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const match = /position (\d+)/.exec(message);
-    const position = match ? Number(match[1]) : text.length;
+    const message = (error instanceof Error ? error.message : String(error)).split(', "')[0];
+    const position = jsonErrorOffset(text);
     const at = locate(text, position);
     throw new ApiError(
       400,
@@ -47,7 +47,8 @@ export function parseJsonText(text: string): unknown {
 }
 
 export function registerBodyParsers(app: FastifyInstance): void {
-  app.removeContentTypeParser('application/json');
+  // Only the media types of the API: anything else (text/plain included) is a 415.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser(
     JSON_TYPES,
     { parseAs: 'string', bodyLimit: JSON_BODY_LIMIT },

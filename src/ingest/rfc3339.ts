@@ -4,7 +4,11 @@
  * (instants are kept to the millisecond). Returns epoch ms, or the reason it is not accepted.
  */
 const PATTERN =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})?$/;
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})?$/;
+
+/** The instants deskmetrics stores and computes with: years 1000–9999 in UTC. */
+export const MIN_INSTANT = Date.UTC(1000, 0, 1);
+export const MAX_INSTANT = Date.UTC(10000, 0, 1) - 1;
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -38,5 +42,8 @@ export function parseRfc3339(text: string): number | string {
   // Date.UTC reads years 0–99 as 1900–1999; setting the full year afterwards keeps them literal.
   const date = new Date(Date.UTC(2000, mo - 1, d, h, mi, s, ms));
   date.setUTCFullYear(y);
-  return date.getTime() - offsetMinutes * 60_000;
+  const instant = date.getTime() - offsetMinutes * 60_000;
+  if (instant < MIN_INSTANT || instant > MAX_INSTANT)
+    return 'must be between the years 1000 and 9999 (UTC)';
+  return instant;
 }

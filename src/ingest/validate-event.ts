@@ -37,6 +37,31 @@ const MAX_ID = 256;
 type Rec = Record<string, unknown>;
 type Check = (data: Rec, errors: FieldError[]) => void;
 
+/** RFC 6901: `~` → `~0`, `/` → `~1`. */
+export function escapePointer(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+const STORABLE_MESSAGE = 'must not contain U+0000 or unpaired surrogates';
+
+/** PostgreSQL text and jsonb cannot hold NUL, nor UTF-16 halves without their pair. */
+export function isStorableText(s: string): boolean {
+  return !s.includes('\u0000') && s.isWellFormed();
+}
+
+/** The JSON pointer of the first string (key or value) in `value` that cannot be stored. */
+export function unstorablePath(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return isStorableText(value) ? undefined : path;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, v] of Object.entries(value)) {
+    const at = `${path}/${escapePointer(key)}`;
+    if (!isStorableText(key)) return at;
+    const found = unstorablePath(v, at);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 function isEventType(v: unknown): v is EventType {
   return typeof v === 'string' && (EVENT_TYPES as readonly string[]).includes(v);
 }
@@ -52,6 +77,10 @@ function idField(v: unknown, path: string, errors: FieldError[]): string | undef
   }
   if (v.length < 1 || v.length > MAX_ID) {
     errors.push({ path, message: `must be 1–${MAX_ID} characters` });
+    return undefined;
+  }
+  if (!isStorableText(v)) {
+    errors.push({ path, message: STORABLE_MESSAGE });
     return undefined;
   }
   return v;
@@ -188,7 +217,7 @@ function actorField(v: unknown, errors: FieldError[]): Actor {
   }
   for (const key of Object.keys(v)) {
     if (key !== 'type' && key !== 'id')
-      errors.push({ path: `/actor/${key}`, message: 'is not allowed' });
+      errors.push({ path: `/actor/${escapePointer(key)}`, message: 'is not allowed' });
   }
   const type = v.type ?? 'system';
   if (typeof type !== 'string' || !(ACTOR_TYPES as readonly string[]).includes(type)) {
@@ -204,7 +233,8 @@ export function validateEvent(raw: unknown): Validation {
   if (!isRecord(raw)) return { ok: false, errors: [{ path: '', message: 'must be an object' }] };
   const errors: FieldError[] = [];
   for (const key of Object.keys(raw)) {
-    if (!ENVELOPE_KEYS.has(key)) errors.push({ path: `/${key}`, message: 'is not allowed' });
+    if (!ENVELOPE_KEYS.has(key))
+      errors.push({ path: `/${escapePointer(key)}`, message: 'is not allowed' });
   }
   const id = idField(raw.id, '/id', errors);
   const ticketId = idField(raw.ticket_id, '/ticket_id', errors);
@@ -223,6 +253,8 @@ export function validateEvent(raw: unknown): Validation {
   } else {
     data = { ...raw.data };
     if (type !== undefined) CHECKS[type](data, errors);
+    const bad = unstorablePath(data, '/data');
+    if (bad !== undefined) errors.push({ path: bad, message: STORABLE_MESSAGE });
   }
   if (errors.length > 0 || !id || !ticketId || !type || occurredAt === undefined) {
     return { ok: false, errors };

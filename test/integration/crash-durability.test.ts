@@ -12,7 +12,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import http from 'node:http';
+import type { Kysely } from 'kysely';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import type { DB } from '../../src/storage/schema.js';
 import { openDatabase } from '../../src/storage/database.js';
 import { NDJSON_BATCH_SIZE } from '../../src/http/routes/events.js';
 import { createTestDatabase } from '../support/database.js';
@@ -55,7 +57,7 @@ async function storage() {
   };
 }
 
-async function storedIds(open: () => Promise<{ db: import('kysely').Kysely<import('../../src/storage/schema.js').DB> }>) {
+async function storedIds(open: () => Promise<{ db: Kysely<DB> }>) {
   const { db } = await open();
   const rows = await db.selectFrom('ticket_event').select('event_id').execute();
   return new Set(rows.map((r) => r.event_id));
@@ -70,7 +72,11 @@ describe('kill -9 during a long NDJSON ingest', () => {
 
     for (let r = 0; r < 3; r += 1) {
       const body = Array.from({ length: 1000 }, (_, i) => event(`ack-${r}-${i}`, i));
-      const res = await fetch(`${server.baseUrl}/v1/events`, { method: 'POST', headers, body: JSON.stringify(body) });
+      const res = await fetch(`${server.baseUrl}/v1/events`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(body),
+      });
       expect(res.status).toBe(200);
       expect(((await res.json()) as { accepted: number }).accepted).toBe(1000);
     }

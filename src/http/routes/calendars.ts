@@ -133,7 +133,7 @@ export default function calendarRoutes(app: FastifyInstance, options: CalendarRo
             tenantId,
             calendarId,
             effectiveFrom,
-            checked.value as CalendarDefinition,
+            checked.value,
           ),
         );
       await options.onCalendarChanged?.(tenantId, calendarId, effectiveFrom);
@@ -226,7 +226,11 @@ export default function calendarRoutes(app: FastifyInstance, options: CalendarRo
         params: CalendarIdParams,
         querystring: Type.Object({
           from: Type.String({ description: 'RFC 3339 instant with an offset' }),
-          seconds: Type.Number({ minimum: 0, maximum: 3.2e10, description: 'business seconds (ms precision)' }),
+          seconds: Type.Number({
+            minimum: 0,
+            maximum: 3.2e10,
+            description: 'business seconds (ms precision)',
+          }),
         }),
         response: { 200: Type.Ref(BusinessAdd), 404: errorResponses[400], ...errorResponses },
       },

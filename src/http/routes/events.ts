@@ -127,7 +127,8 @@ export default function eventsRoutes(
         },
         response: {
           200: Type.Ref(IngestResponse),
-          400: Type.Union([Type.Ref(ErrorResponse), Type.Ref(IngestRejected)]),
+          // IngestRejected first: the serializer takes the first branch that fits, and ErrorResponse fits it too.
+          400: Type.Union([Type.Ref(IngestRejected), Type.Ref(ErrorResponse)]),
           401: Type.Ref(ErrorResponse),
           403: Type.Ref(ErrorResponse),
           413: Type.Ref(ErrorResponse),
