@@ -1,0 +1,3 @@
+export * from './types.js';
+export * from './derive.js';
+export { currentPolicy, bindingFor, type BoundPolicy } from './binding.js';

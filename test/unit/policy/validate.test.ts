@@ -1,0 +1,166 @@
+/**
+ * Policy list validation (metrics.md "SLA policies"): each row is a bad input and the exact
+ * JSON-pointer path and message fragment expected.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseRfc3339, validatePolicyList } from '../../../src/core/policy/validate.js';
+
+const known = (id: string) => ['24x7', 'office'].includes(id);
+const good = { id: 'p', match: {}, calendar_id: 'office', targets: { first_response: 60 } };
+
+describe('validatePolicyList', () => {
+  it('accepts the spec example and defaults an absent match to {}', () => {
+    const result = validatePolicyList(
+      {
+        effective_from: '2026-01-01T00:00:00Z',
+        policies: [
+          {
+            id: 'urgent',
+            name: 'Urgent tickets',
+            match: { priority: ['urgent'], channel: ['phone', 'chat'] },
+            calendar_id: '24x7',
+            targets: { first_response: 900, next_response: 1800, resolution: 14400 },
+            pause: { resolution: ['pending', 'on_hold'] },
+            at_risk: 0.8,
+          },
+          {
+            id: 'standard',
+            calendar_id: 'office',
+            targets: { first_response: 14400, resolution: 86400 },
+          },
+        ],
+      },
+      known,
+    );
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.effectiveFrom).toBe(Date.parse('2026-01-01T00:00:00Z'));
+    expect(result.value.policies[1]!.match).toEqual({});
+  });
+
+  it.each([
+    {
+      name: 'unknown calendar',
+      policy: { calendar_id: 'mars' },
+      path: '/policies/1/calendar_id',
+      message: 'unknown calendar',
+    },
+    {
+      name: 'negative target',
+      policy: { targets: { resolution: -1 } },
+      path: '/policies/1/targets/resolution',
+      message: '>= 0',
+    },
+    {
+      name: 'non-number target',
+      policy: { targets: { resolution: '1h' } },
+      path: '/policies/1/targets/resolution',
+      message: 'number',
+    },
+    {
+      name: 'unknown metric',
+      policy: { targets: { update: 5 } },
+      path: '/policies/1/targets/update',
+      message: 'unknown key',
+    },
+    { name: 'duplicate id', policy: { id: 'p' }, path: '/policies/1/id', message: 'duplicate' },
+    {
+      name: 'unknown match key',
+      policy: { match: { brand: ['x'] } },
+      path: '/policies/1/match/brand',
+      message: 'unknown key',
+    },
+    {
+      name: 'empty match list',
+      policy: { match: { priority: [] } },
+      path: '/policies/1/match/priority',
+      message: 'non-empty',
+    },
+    {
+      name: 'bad tier',
+      policy: { match: { tier: [0] } },
+      path: '/policies/1/match/tier/0',
+      message: 'integer',
+    },
+    {
+      name: 'bad status in pause',
+      policy: { pause: { resolution: ['waiting'] } },
+      path: '/policies/1/pause/resolution/0',
+      message: 'unknown status',
+    },
+    {
+      name: 'solved in pause',
+      policy: { pause: { resolution: ['solved'] } },
+      path: '/policies/1/pause/resolution/0',
+      message: 'stops every clock',
+    },
+    { name: 'at_risk 0', policy: { at_risk: 0 }, path: '/policies/1/at_risk', message: '(0, 1]' },
+    {
+      name: 'at_risk > 1',
+      policy: { at_risk: 1.5 },
+      path: '/policies/1/at_risk',
+      message: '(0, 1]',
+    },
+    {
+      name: 'unknown policy key',
+      policy: { priority: 'x' },
+      path: '/policies/1/priority',
+      message: 'unknown key',
+    },
+    {
+      name: 'key with a slash',
+      policy: { 'a/b': 1 },
+      path: '/policies/1/a~1b',
+      message: 'unknown key',
+    },
+  ])('$name → $path', ({ policy, path, message }) => {
+    const result = validatePolicyList({ policies: [good, { ...good, id: 'q', ...policy }] }, known);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toContainEqual({ path, message: expect.stringContaining(message) });
+  });
+
+  it('at_risk 1 is allowed; targets of 0 are allowed', () => {
+    expect(
+      validatePolicyList({ policies: [{ ...good, at_risk: 1, targets: { resolution: 0 } }] }, known)
+        .ok,
+    ).toBe(true);
+  });
+
+  it.each([
+    { input: null, path: '' },
+    { input: { policies: {} }, path: '/policies' },
+    { input: { policies: [], extra: 1 }, path: '/extra' },
+    { input: { policies: [], effective_from: '2026-01-01T00:00:00' }, path: '/effective_from' },
+    { input: { policies: [7] }, path: '/policies/0' },
+  ])('rejects $input at "$path"', ({ input, path }) => {
+    const result = validatePolicyList(input, known);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors.map((e) => e.path)).toContain(path);
+  });
+
+  it('reports every error at once', () => {
+    const result = validatePolicyList(
+      { policies: [{ id: '', calendar_id: 'x', targets: { resolution: -5 } }] },
+      known,
+    );
+    expect(result.ok ? [] : result.errors.map((e) => e.path)).toEqual([
+      '/policies/0/id',
+      '/policies/0/calendar_id',
+      '/policies/0/targets/resolution',
+    ]);
+  });
+});
+
+describe('parseRfc3339', () => {
+  it.each([
+    ['2026-11-20T09:15:00.250+01:00', Date.parse('2026-11-20T08:15:00.250Z')],
+    ['2026-01-01T00:00:00+05:45', Date.parse('2025-12-31T18:15:00Z')],
+    ['2026-02-30T00:00:00Z', null],
+    ['2026-01-01T24:00:00Z', null],
+    ['2026-01-01 00:00:00Z', null],
+    ['2026-01-01T00:00:00', null],
+  ])('%s → %s', (text, expected) => {
+    expect(parseRfc3339(text)).toBe(expected);
+  });
+});
