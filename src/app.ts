@@ -7,7 +7,12 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { EventIngestor, type IngestHooks } from './ingest/event-ingestor.js';
+import { EventIngestor } from './ingest/event-ingestor.js';
+import { createServices, type Services } from './services.js';
+import configRoutes from './http/routes/config.js';
+import ticketRoutes from './http/routes/tickets.js';
+import { Job, PolicyList, PolicyVersion, SlaPolicy, Tenant } from './http/schemas/config.js';
+import { ClockInstance, QueueItem, TicketDetail, Timeline } from './http/schemas/tickets.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { registerErrorHandling } from './http/errors.js';
 import { renderOpenApiYaml } from './http/openapi.js';
@@ -18,7 +23,6 @@ import eventsRoutes from './http/routes/events.js';
 import healthRoutes from './http/routes/health.js';
 import { ErrorResponse } from './http/schemas/common.js';
 import { IngestError, IngestRejected, IngestResponse, TicketEvent } from './http/schemas/events.js';
-import { CalendarRegistry } from './settings/calendar-registry.js';
 import type { DB } from './storage/schema.js';
 import {
   BusinessAdd,
@@ -31,8 +35,10 @@ import {
 export interface AppDeps {
   db: Kysely<DB>;
   logger?: FastifyServerOptions['logger'];
-  ingestHooks?: IngestHooks;
-  calendars?: CalendarRegistry;
+  /** Built from `db` when not given. */
+  services?: Services;
+  /** The clock of every "now" the API answers with (tests pin it). */
+  now?: () => number;
   /** Process metrics (CPU, memory, event loop) on /metrics; off in tests. */
   defaultMetrics?: boolean;
 }
@@ -43,6 +49,12 @@ export const OPENAPI_INFO = {
   description:
     'SLA and productivity analytics for help desks: ingest ticket events; read business-hours SLA clocks, FCR, handle time, reopens, escalations and backlog.',
 };
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+  }
+}
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -72,6 +84,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     Calendar,
     BusinessTime,
     BusinessAdd,
+    SlaPolicy,
+    PolicyVersion,
+    PolicyList,
+    Tenant,
+    Job,
+    ClockInstance,
+    TicketDetail,
+    Timeline,
+    QueueItem,
   ]) {
     app.addSchema(schema);
   }
@@ -99,10 +120,27 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return renderOpenApiYaml(app);
   });
   await app.register(healthRoutes, { db: deps.db });
-  await app.register(eventsRoutes, { ingestor: new EventIngestor(deps.db, deps.ingestHooks) });
+  const services =
+    deps.services ??
+    createServices(deps.db, (err) => app.log.error({ err }, 'recomputation failed'));
+  const now = deps.now ?? Date.now;
+  app.decorate('services', services);
+  app.addHook('onClose', async () => services.jobs.stop());
+  await app.register(eventsRoutes, {
+    ingestor: new EventIngestor(deps.db, services.ticketUpdater),
+  });
   await app.register(calendarRoutes, {
     db: deps.db,
-    calendars: deps.calendars ?? new CalendarRegistry(),
+    calendars: services.calendars,
+    jobs: services.jobs,
+    now,
   });
+  await app.register(configRoutes, {
+    db: deps.db,
+    calendars: services.calendars,
+    jobs: services.jobs,
+    now,
+  });
+  await app.register(ticketRoutes, { db: deps.db, calendars: services.calendars, now });
   return app;
 }

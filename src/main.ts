@@ -38,6 +38,8 @@ export async function serve(config: Config): Promise<void> {
     await database.close();
   });
   await app.listen({ port: config.port, host: config.host });
+  // Resume recomputations a previous process left unfinished.
+  app.services.jobs.kick();
 }
 
 const isEntryPoint =

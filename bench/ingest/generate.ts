@@ -51,40 +51,135 @@ function ticketDrafts(random: () => number, created: number): Draft[] {
     at: t,
     type: 'ticket.created',
     actor: customer,
-    data: { priority: pick(PRIORITIES), channel, group: pick(GROUPS), assignee_id: agent, tier: 1, requester_id: customer.id },
+    data: {
+      priority: pick(PRIORITIES),
+      channel,
+      group: pick(GROUPS),
+      assignee_id: agent,
+      tier: 1,
+      requester_id: customer.id,
+    },
   });
-  drafts.push({ at: step(6), type: 'ticket.message', actor: agentActor, data: { direction: 'outbound', public: true } });
-  if (random() < 0.3) drafts.push({ at: step(2), type: 'ticket.message', actor: agentActor, data: { direction: 'outbound', public: false } });
+  drafts.push({
+    at: step(6),
+    type: 'ticket.message',
+    actor: agentActor,
+    data: { direction: 'outbound', public: true },
+  });
+  if (random() < 0.3)
+    drafts.push({
+      at: step(2),
+      type: 'ticket.message',
+      actor: agentActor,
+      data: { direction: 'outbound', public: false },
+    });
   if (random() < 0.4) {
-    drafts.push({ at: step(1), type: 'ticket.status_changed', actor: agentActor, data: { status: 'pending' } });
-    drafts.push({ at: step(24), type: 'ticket.message', actor: customer, data: { direction: 'inbound', public: true } });
-    drafts.push({ at: step(0.1), type: 'ticket.status_changed', actor: { type: 'system' }, data: { status: 'open' } });
-    drafts.push({ at: step(4), type: 'ticket.message', actor: agentActor, data: { direction: 'outbound', public: true } });
+    drafts.push({
+      at: step(1),
+      type: 'ticket.status_changed',
+      actor: agentActor,
+      data: { status: 'pending' },
+    });
+    drafts.push({
+      at: step(24),
+      type: 'ticket.message',
+      actor: customer,
+      data: { direction: 'inbound', public: true },
+    });
+    drafts.push({
+      at: step(0.1),
+      type: 'ticket.status_changed',
+      actor: { type: 'system' },
+      data: { status: 'open' },
+    });
+    drafts.push({
+      at: step(4),
+      type: 'ticket.message',
+      actor: agentActor,
+      data: { direction: 'outbound', public: true },
+    });
   }
-  if (random() < 0.15) drafts.push({ at: step(3), type: 'ticket.updated', actor: agentActor, data: { priority: pick(PRIORITIES) } });
-  if (random() < 0.1) drafts.push({ at: step(3), type: 'ticket.updated', actor: agentActor, data: { tier: 2, group: 'L2' } });
-  if (random() < 0.1) drafts.push({ at: step(3), type: 'ticket.status_changed', actor: agentActor, data: { status: 'on_hold' } });
+  if (random() < 0.15)
+    drafts.push({
+      at: step(3),
+      type: 'ticket.updated',
+      actor: agentActor,
+      data: { priority: pick(PRIORITIES) },
+    });
+  if (random() < 0.1)
+    drafts.push({
+      at: step(3),
+      type: 'ticket.updated',
+      actor: agentActor,
+      data: { tier: 2, group: 'L2' },
+    });
+  if (random() < 0.1)
+    drafts.push({
+      at: step(3),
+      type: 'ticket.status_changed',
+      actor: agentActor,
+      data: { status: 'on_hold' },
+    });
   if (random() < 0.5 || channel === 'phone' || channel === 'chat') {
     drafts.push({
       at: step(2),
       type: 'contact.completed',
       actor: agentActor,
-      data: { agent_id: agent, talk_seconds: Math.floor(random() * 900), hold_seconds: Math.floor(random() * 120), wrap_seconds: Math.floor(random() * 180) },
+      data: {
+        agent_id: agent,
+        talk_seconds: Math.floor(random() * 900),
+        hold_seconds: Math.floor(random() * 120),
+        wrap_seconds: Math.floor(random() * 180),
+      },
     });
   }
-  drafts.push({ at: step(8), type: 'ticket.status_changed', actor: agentActor, data: { status: 'solved' } });
+  drafts.push({
+    at: step(8),
+    type: 'ticket.status_changed',
+    actor: agentActor,
+    data: { status: 'solved' },
+  });
   if (random() < 0.08) {
-    drafts.push({ at: step(72), type: 'ticket.message', actor: customer, data: { direction: 'inbound', public: true } });
-    drafts.push({ at: step(0.1), type: 'ticket.status_changed', actor: { type: 'system' }, data: { status: 'open' } });
-    drafts.push({ at: step(4), type: 'ticket.message', actor: agentActor, data: { direction: 'outbound', public: true } });
-    drafts.push({ at: step(4), type: 'ticket.status_changed', actor: agentActor, data: { status: 'solved' } });
+    drafts.push({
+      at: step(72),
+      type: 'ticket.message',
+      actor: customer,
+      data: { direction: 'inbound', public: true },
+    });
+    drafts.push({
+      at: step(0.1),
+      type: 'ticket.status_changed',
+      actor: { type: 'system' },
+      data: { status: 'open' },
+    });
+    drafts.push({
+      at: step(4),
+      type: 'ticket.message',
+      actor: agentActor,
+      data: { direction: 'outbound', public: true },
+    });
+    drafts.push({
+      at: step(4),
+      type: 'ticket.status_changed',
+      actor: agentActor,
+      data: { status: 'solved' },
+    });
   }
-  drafts.push({ at: step(96), type: 'ticket.status_changed', actor: { type: 'system' }, data: { status: 'closed' } });
+  drafts.push({
+    at: step(96),
+    type: 'ticket.status_changed',
+    actor: { type: 'system' },
+    data: { status: 'closed' },
+  });
   return drafts;
 }
 
 /** About `events` events (whole tickets) over `tickets` tickets, in occurred_at order. */
-export function generateEvents(options: { events: number; seed?: number; late?: number }): BenchEvent[] {
+export function generateEvents(options: {
+  events: number;
+  seed?: number;
+  late?: number;
+}): BenchEvent[] {
   const random = rng(options.seed ?? 42);
   const start = Date.UTC(2026, 0, 1);
   const out: Array<BenchEvent & { at: number }> = [];

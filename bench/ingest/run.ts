@@ -27,7 +27,10 @@ const { values } = parseArgs({
     repeats: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '4' },
     late: { type: 'string', default: '0' },
-    'database-url': { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+    'database-url': {
+      type: 'string',
+      default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    },
   },
 });
 const EVENTS = Number(values.events);
@@ -78,11 +81,18 @@ function post(baseUrl: string, body: Buffer): Promise<{ accepted: number; reject
   return new Promise((resolve, reject) => {
     const req = http.request(
       `${baseUrl}/v1/events`,
-      { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/x-ndjson' } },
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/x-ndjson' },
+      },
       (res) => {
         let text = '';
         res.on('data', (d: Buffer) => (text += d.toString()));
-        res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(text)) : reject(new Error(`${res.statusCode} ${text}`))));
+        res.on('end', () =>
+          res.statusCode === 200
+            ? resolve(JSON.parse(text))
+            : reject(new Error(`${res.statusCode} ${text}`)),
+        );
       },
     );
     req.on('error', reject);
@@ -102,7 +112,8 @@ async function httpRun(streams: Buffer[]): Promise<number> {
     const results = await Promise.all(streams.map((s) => post(server.baseUrl, s)));
     const seconds = (performance.now() - t0) / 1000;
     const accepted = results.reduce((n, r) => n + r.accepted, 0);
-    if (accepted !== EVENTS) throw new Error(`accepted ${accepted} of ${EVENTS}: ${JSON.stringify(results)}`);
+    if (accepted !== EVENTS)
+      throw new Error(`accepted ${accepted} of ${EVENTS}: ${JSON.stringify(results)}`);
     return EVENTS / seconds;
   } finally {
     await killHard(server);
@@ -111,10 +122,24 @@ async function httpRun(streams: Buffer[]): Promise<number> {
 }
 
 function copyText(events: readonly BenchEvent[], tenantId: string): Buffer {
-  const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
-  const prepared = prepareBatch(events.map((raw, index) => ({ position: { index }, raw })), 'envelope');
+  const esc = (v: string) =>
+    v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+  const prepared = prepareBatch(
+    events.map((raw, index) => ({ position: { index }, raw })),
+    'envelope',
+  );
   const lines = prepared.events.map(({ row: r }) =>
-    [tenantId, esc(r.eventId), esc(r.ticketId), r.type, new Date(r.occurredAt).toISOString(), r.actorType, r.actorId === null ? '\\N' : esc(r.actorId), esc(r.dataJson), `\\\\x${r.contentHash}`].join('\t'),
+    [
+      tenantId,
+      esc(r.eventId),
+      esc(r.ticketId),
+      r.type,
+      new Date(r.occurredAt).toISOString(),
+      r.actorType,
+      r.actorId === null ? '\\N' : esc(r.actorId),
+      esc(r.dataJson),
+      `\\\\x${r.contentHash}`,
+    ].join('\t'),
   );
   return Buffer.from(`${lines.join('\n')}\n`);
 }
@@ -127,7 +152,9 @@ async function copyRun(text: Buffer): Promise<number> {
     await client.query('create table bench_copy (like ticket_event including all)');
     const t0 = performance.now();
     const sink = client.query(
-      copyFrom('copy bench_copy (tenant_id, event_id, ticket_id, type, occurred_at, actor_type, actor_id, data, content_hash) from stdin'),
+      copyFrom(
+        'copy bench_copy (tenant_id, event_id, ticket_id, type, occurred_at, actor_type, actor_id, data, content_hash) from stdin',
+      ),
     );
     await pipeline(Readable.from(chunks(text)), sink);
     const seconds = (performance.now() - t0) / 1000;
@@ -143,10 +170,14 @@ async function copyRun(text: Buffer): Promise<number> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const fmt = (n: number) => `${Math.round(n).toLocaleString('en-US')} events/s`;
 
-console.log(`bench/ingest: ${EVENTS.toLocaleString('en-US')} events, ${CONCURRENCY} connections, late share ${LATE}, ${REPEATS} repeats`);
+console.log(
+  `bench/ingest: ${EVENTS.toLocaleString('en-US')} events, ${CONCURRENCY} connections, late share ${LATE}, ${REPEATS} repeats`,
+);
 const events = generateEvents({ events: EVENTS, late: LATE });
 const tickets = new Set(events.map((e) => e.ticket_id)).size;
-console.log(`generated ${events.length.toLocaleString('en-US')} events over ${tickets.toLocaleString('en-US')} tickets`);
+console.log(
+  `generated ${events.length.toLocaleString('en-US')} events over ${tickets.toLocaleString('en-US')} tickets`,
+);
 const streams = ndjsonStreams(events);
 const copyBody = copyText(events, '00000000-0000-4000-8000-000000000001');
 const httpRates: number[] = [];
@@ -156,8 +187,12 @@ for (let r = 1; r <= REPEATS; r += 1) {
   const httpRate = await httpRun(streams);
   copyRates.push(copyRate);
   httpRates.push(httpRate);
-  console.log(`repeat ${r}: COPY ${fmt(copyRate)}  HTTP ${fmt(httpRate)}  ratio ${(httpRate / copyRate).toFixed(3)}`);
+  console.log(
+    `repeat ${r}: COPY ${fmt(copyRate)}  HTTP ${fmt(httpRate)}  ratio ${(httpRate / copyRate).toFixed(3)}`,
+  );
 }
 const h = median(httpRates);
 const c = median(copyRates);
-console.log(`\nmedian COPY: ${fmt(c)}\nmedian HTTP NDJSON ingest: ${fmt(h)}\nratio HTTP / COPY: ${(h / c).toFixed(3)}`);
+console.log(
+  `\nmedian COPY: ${fmt(c)}\nmedian HTTP NDJSON ingest: ${fmt(h)}\nratio HTTP / COPY: ${(h / c).toFixed(3)}`,
+);

@@ -8,6 +8,8 @@ import { loadConfig, type Config } from '../config.js';
 import { serve } from '../main.js';
 import { openDatabase, type Database } from '../storage/database.js';
 import { migrate } from '../storage/migrator.js';
+import { rebuildTenant, verifyTenant } from '../ingest/rebuild.js';
+import { createServices } from '../services.js';
 import {
   createApiKey,
   createTenant,
@@ -24,6 +26,9 @@ const USAGE = `usage: deskmetrics <command>
   migrate                                 apply pending database migrations
   tenants create <name>                   create a tenant, print its id
   tenants list                            list tenants
+  rebuild [--tenant <id>]                 recompute all derived data from the events
+  verify [--tenant <id>]                  recompute everything and compare with what is stored;
+                                          prints each difference, exits 1 if there is any
   keys create --tenant <id> [--name <n>] --scopes <s1,s2>
                                           create an API key (printed once)
   keys list [--tenant <id>]               list keys (never the keys themselves)
@@ -111,6 +116,43 @@ async function tenants(config: Config, args: string[]): Promise<void> {
   });
 }
 
+async function tenantIds(db: Database['db'], only: string | undefined): Promise<string[]> {
+  if (only) return [only];
+  return (await db.selectFrom('tenant').select('tenant_id').orderBy('tenant_id').execute()).map(
+    (t) => t.tenant_id,
+  );
+}
+
+async function rebuildOrVerify(
+  config: Config,
+  command: 'rebuild' | 'verify',
+  args: string[],
+): Promise<void> {
+  const { values } = parseArgs({ args, options: { tenant: { type: 'string' } } });
+  const differences = await withDatabase(config, async ({ db }) => {
+    const { contexts } = createServices(db);
+    let found = 0;
+    for (const tenantId of await tenantIds(db, values.tenant)) {
+      if (command === 'rebuild') {
+        console.log(
+          `tenant ${tenantId}: rebuilt ${await rebuildTenant(db, tenantId, contexts)} tickets`,
+        );
+        continue;
+      }
+      const diffs = await verifyTenant(db, tenantId, contexts);
+      for (const d of diffs) {
+        console.log(
+          `DIFF tenant ${tenantId}${d.ticket_id ? ` ticket ${d.ticket_id}` : ''} ${d.what}\n  stored:   ${d.stored}\n  expected: ${d.expected}`,
+        );
+      }
+      console.log(`tenant ${tenantId}: ${diffs.length} difference(s)`);
+      found += diffs.length;
+    }
+    return found;
+  });
+  if (differences > 0) process.exitCode = 1;
+}
+
 export async function runCli(argv: string[], config: Config): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -120,6 +162,9 @@ export async function runCli(argv: string[], config: Config): Promise<void> {
       return withDatabase(config, async () => console.log('migrations applied'));
     case 'keys':
       return keys(config, rest);
+    case 'rebuild':
+    case 'verify':
+      return rebuildOrVerify(config, command, rest);
     case 'tenants':
       return tenants(config, rest);
     case undefined:

@@ -5,6 +5,7 @@
  */
 import type { EventType, TicketEvent } from '../core/events.js';
 import { parseRfc3339 } from './rfc3339.js';
+import type { StoredEventRow } from '../storage/ticket-event.repository.js';
 import type { ValidEvent } from './validate-event.js';
 
 function coreData(type: EventType, data: Record<string, unknown>): Record<string, unknown> {
@@ -23,17 +24,6 @@ export function toCoreEvent(event: ValidEvent, seq: number): TicketEvent {
     seq,
     data: coreData(event.type, event.data),
   } as TicketEvent;
-}
-
-export interface StoredEventRow {
-  event_id: string;
-  ticket_id: string;
-  type: string;
-  occurred_at: Date;
-  actor_type: string;
-  actor_id: string | null;
-  data: unknown;
-  seq: string | number;
 }
 
 export function storedToCoreEvent(row: StoredEventRow): TicketEvent {

@@ -12,6 +12,7 @@ export interface TenantTable {
   name: string;
   timezone: Generated<string>;
   default_calendar_id: Generated<string>;
+  config_revision: ColumnType<string, never, string | number>;
   created_at: GeneratedTimestamp;
 }
 
@@ -48,6 +49,81 @@ export interface CalendarVersionTable {
   created_at: GeneratedTimestamp;
 }
 
+export interface SlaPolicyVersionTable {
+  tenant_id: string;
+  version: number;
+  effective_from: Timestamp;
+  policies: ColumnType<unknown, string, string>;
+  created_at: GeneratedTimestamp;
+}
+
+export interface TicketTable {
+  tenant_id: string;
+  ticket_id: string;
+  state: ColumnType<unknown, string | null, string | null>;
+  contributions: ColumnType<unknown, string | null, string | null>;
+  derived: ColumnType<unknown, string | null, string | null>;
+  status: string | null;
+  priority: string | null;
+  channel: string | null;
+  team: string | null;
+  assignee_id: string | null;
+  category: string | null;
+  created_at: Timestamp | null;
+  deleted: ColumnType<boolean, boolean | undefined, boolean>;
+  first_solved_at: Timestamp | null;
+  policy_id: string | null;
+  last_occurred_at: Timestamp | null;
+  last_seq: ColumnType<string | null, string | number | null, string | number | null>;
+  config_revision: ColumnType<string | null, string | number | null, string | number | null>;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface SlaClockTable {
+  tenant_id: string;
+  ticket_id: string;
+  metric: string;
+  cycle: number;
+  policy_id: string;
+  policy_version: number;
+  calendar_id: string;
+  status: string;
+  stop_reason: string | null;
+  started_at: Timestamp;
+  stopped_at: Timestamp | null;
+  target_seconds: number;
+  elapsed_business_seconds: number;
+  elapsed_calendar_seconds: number;
+  paused_calendar_seconds: number;
+  running_since: Timestamp | null;
+  due_at: Timestamp | null;
+  at_risk_at: Timestamp | null;
+  breached_at: Timestamp | null;
+  decided_at: Timestamp | null;
+  team: string | null;
+  agent: string | null;
+  priority: string | null;
+  channel: string | null;
+  category: string | null;
+  segments: ColumnType<unknown, string, string>;
+}
+
+export interface RecomputeJobTable {
+  tenant_id: string;
+  job_id: string;
+  reason: string;
+  status: string;
+  total: ColumnType<number, number | undefined, number>;
+  done: ColumnType<number, number | undefined, number>;
+  error: string | null;
+  created_at: GeneratedTimestamp;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  scope: string;
+  scope_from: Timestamp | null;
+  cursor: string | null;
+}
+
 export interface SchemaMigrationTable {
   name: string;
   checksum: string;
@@ -59,5 +135,9 @@ export interface DB {
   api_key: ApiKeyTable;
   ticket_event: TicketEventTable;
   calendar_version: CalendarVersionTable;
+  sla_policy_version: SlaPolicyVersionTable;
+  ticket: TicketTable;
+  sla_clock: SlaClockTable;
+  recompute_job: RecomputeJobTable;
   schema_migration: SchemaMigrationTable;
 }

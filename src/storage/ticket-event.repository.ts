@@ -18,6 +18,18 @@ export interface EventRow {
   contentHash: string;
 }
 
+/** An event as stored, for folding (see ingest/to-core-event.ts). */
+export interface StoredEventRow {
+  event_id: string;
+  ticket_id: string;
+  type: string;
+  occurred_at: Date;
+  actor_type: string;
+  actor_id: string | null;
+  data: unknown;
+  seq: string | number;
+}
+
 export interface InsertedEvent {
   eventId: string;
   seq: number;

@@ -5,17 +5,16 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import {
-  ALWAYS_OPEN_CALENDAR_ID,
-  validateCalendarDefinition,
-  type CalendarDefinition,
-} from '../../core/calendar/index.js';
+import { ALWAYS_OPEN_CALENDAR_ID, validateCalendarDefinition } from '../../core/calendar/index.js';
 import {
   insertCalendarVersion,
+  listCalendarVersions,
   type StoredCalendarVersion,
 } from '../../storage/calendar.repository.js';
 import type { DB } from '../../storage/schema.js';
 import type { CalendarRegistry, LoadedCalendar } from '../../settings/calendar-registry.js';
+import type { RecomputeJobs } from '../../settings/recompute-jobs.js';
+import { bumpConfigRevision } from '../../storage/sla-policy.repository.js';
 import { ApiError } from '../errors.js';
 import { instantParam, iso } from '../params.js';
 import { tenantOf } from '../plugins/auth.js';
@@ -25,12 +24,7 @@ import { BusinessAdd, BusinessTime, Calendar, CalendarPut } from '../schemas/cal
 export interface CalendarRoutesOptions {
   db: Kysely<DB>;
   calendars: CalendarRegistry;
-  /** Called after a new version is stored (recomputation of affected tickets). */
-  onCalendarChanged?: (
-    tenantId: string,
-    calendarId: string,
-    effectiveFrom: number,
-  ) => Promise<string | undefined>;
+  jobs: RecomputeJobs;
   now?: () => number;
 }
 
@@ -100,7 +94,13 @@ export default function calendarRoutes(app: FastifyInstance, options: CalendarRo
           'The version is in force from effective_from (default now); the past keeps the versions it was counted with.',
         params: CalendarIdParams,
         body: CalendarPut,
-        response: { 200: Type.Ref(Calendar), ...errorResponses },
+        response: {
+          200: Type.Intersect([
+            Type.Ref(Calendar),
+            Type.Object({ recompute_job_id: Type.String() }),
+          ]),
+          ...errorResponses,
+        },
       },
     },
     async (
@@ -125,20 +125,19 @@ export default function calendarRoutes(app: FastifyInstance, options: CalendarRo
         const all = checked.errors.map((e) => `${e.path || '/'} ${e.message}`).join('; ');
         throw new ApiError(400, 'invalid_body', all, first?.path);
       }
-      await options.db
-        .transaction()
-        .execute((trx) =>
-          insertCalendarVersion(
-            trx,
-            tenantId,
-            calendarId,
-            effectiveFrom,
-            checked.value,
-          ),
-        );
-      await options.onCalendarChanged?.(tenantId, calendarId, effectiveFrom);
+      const jobId = await options.db.transaction().execute(async (trx) => {
+        const earlier = await listCalendarVersions(trx, tenantId, calendarId);
+        await insertCalendarVersion(trx, tenantId, calendarId, effectiveFrom, checked.value);
+        await bumpConfigRevision(trx, tenantId);
+        // A first (or earliest) version also governs the time before it; others only from effective_from.
+        const scope = earlier.every((v) => v.effectiveFrom >= effectiveFrom)
+          ? ({ kind: 'all' } as const)
+          : ({ kind: 'activity', from: effectiveFrom } as const);
+        return options.jobs.create(trx, tenantId, `calendar ${calendarId} changed`, scope);
+      });
+      options.jobs.kick();
       const loaded = await options.calendars.load(options.db, tenantId, calendarId);
-      return calendarBody(loaded!, now());
+      return { ...calendarBody(loaded!, now()), recompute_job_id: jobId };
     },
   );
 

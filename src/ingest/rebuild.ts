@@ -1,0 +1,208 @@
+/**
+ * `rebuild` and `verify` (issue: events are the source of truth, principle 1). Both fold every
+ * ticket from its stored events with the current configuration — the same `updateTickets` /
+ * `foldTicket` that live ingest uses. `rebuild` replaces all derived data in one transaction;
+ * `verify` recomputes everything in memory and lists every difference from what is stored.
+ */
+import { sql, type Kysely } from 'kysely';
+import {
+  contributionKey,
+  mergeContributions,
+  ticketContributions,
+  type Contribution,
+} from '../core/aggregate/index.js';
+import type { TicketEvent } from '../core/events.js';
+import { deriveTicket, foldTicket } from '../core/ticket/index.js';
+import { canonicalJson } from './canonical-json.js';
+import { clearDerived, readRollups } from '../storage/rollup.repository.js';
+import type { DB } from '../storage/schema.js';
+import {
+  clockJson,
+  contactJson,
+  loadTicketEvents,
+  segmentJson,
+  ticketJson,
+  type TicketWrite,
+} from '../storage/ticket-state.repository.js';
+import type { FoldContextProvider, TenantContext } from '../settings/fold-context.js';
+import { storedToCoreEvent } from './to-core-event.js';
+import { updateTickets } from './ticket-updater.js';
+
+const BATCH = 500;
+
+async function allTicketIds(db: Kysely<DB>, tenantId: string): Promise<string[]> {
+  const { rows } = await sql<{ ticket_id: string }>`
+    select ticket_id from ticket_event where tenant_id = ${tenantId}::uuid
+    union select ticket_id from ticket where tenant_id = ${tenantId}::uuid
+    order by ticket_id`.execute(db);
+  return rows.map((r) => r.ticket_id);
+}
+
+/** Recomputes every derived row and rollup of the tenant from its events; returns tickets folded. */
+export async function rebuildTenant(
+  db: Kysely<DB>,
+  tenantId: string,
+  contexts: FoldContextProvider,
+): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const context = await contexts.forUpdate(trx, tenantId);
+    const ids = await allTicketIds(trx, tenantId);
+    await clearDerived(trx, tenantId);
+    for (let i = 0; i < ids.length; i += BATCH) {
+      const batch = ids.slice(i, i + BATCH);
+      await updateTickets(
+        trx,
+        tenantId,
+        new Map(batch.map((id) => [id, [] as TicketEvent[]])),
+        context,
+        { refold: true },
+      );
+    }
+    return ids.length;
+  });
+}
+
+export interface Difference {
+  ticket_id?: string;
+  what: string;
+  stored: string;
+  expected: string;
+}
+
+function normalise(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(normalise);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalise(v)]));
+  }
+  return value;
+}
+
+async function storedRows(db: Kysely<DB>, tenantId: string, table: string, ids: string[]) {
+  const { rows } = await sql<Record<string, unknown>>`
+    select * from ${sql.table(table)} where tenant_id = ${tenantId}::uuid and ticket_id = any(${ids}::text[])`.execute(
+    db,
+  );
+  const byTicket = new Map<string, Array<Record<string, unknown>>>();
+  for (const { tenant_id: _t, ...row } of rows) {
+    const id = row.ticket_id as string;
+    byTicket.set(id, [...(byTicket.get(id) ?? []), normalise(row) as Record<string, unknown>]);
+  }
+  return byTicket;
+}
+
+const sortRows = (rows: Array<Record<string, unknown>>) => rows.map((r) => canonicalJson(r)).sort();
+
+function compareRows(
+  out: Difference[],
+  id: string,
+  what: string,
+  stored: Array<Record<string, unknown>> | undefined,
+  expected: Array<Record<string, unknown>>,
+) {
+  const a = sortRows(stored ?? []);
+  const b = sortRows(
+    expected.map((r) => normalise(JSON.parse(JSON.stringify(r))) as Record<string, unknown>),
+  );
+  if (a.join('\n') !== b.join('\n'))
+    out.push({ ticket_id: id, what, stored: a.join('\n'), expected: b.join('\n') });
+}
+
+const TICKET_COLUMNS = [
+  'state',
+  'contributions',
+  'derived',
+  'status',
+  'priority',
+  'channel',
+  'team',
+  'assignee_id',
+  'category',
+  'created_at',
+  'deleted',
+  'first_solved_at',
+  'policy_id',
+  'last_occurred_at',
+];
+
+function pick(row: Record<string, unknown>, columns: string[]) {
+  return Object.fromEntries(columns.map((c) => [c, row[c] ?? null]));
+}
+
+async function verifyBatch(
+  db: Kysely<DB>,
+  tenantId: string,
+  ids: string[],
+  ctx: TenantContext,
+  out: Difference[],
+  expectedRollups: Contribution[],
+) {
+  const events = new Map<string, TicketEvent[]>();
+  for (const row of await loadTicketEvents(db, tenantId, ids))
+    events.set(row.ticket_id, [...(events.get(row.ticket_id) ?? []), storedToCoreEvent(row)]);
+  const [tickets, clocks, contacts, segments] = await Promise.all(
+    ['ticket', 'sla_clock', 'contact', 'backlog_segment'].map((t) =>
+      storedRows(db, tenantId, t, ids),
+    ),
+  );
+  for (const id of ids) {
+    const state = foldTicket(events.get(id) ?? [], ctx.ctx);
+    const derived = deriveTicket(state, ctx.ctx);
+    const contributions = ticketContributions(derived);
+    expectedRollups.push(...contributions);
+    const write: TicketWrite = {
+      ticketId: id,
+      state,
+      derived,
+      contributions,
+      configRevision: ctx.revision,
+    };
+    const stored = tickets?.get(id)?.[0];
+    compareRows(out, id, 'ticket', stored ? [pick(stored, TICKET_COLUMNS)] : [], [
+      pick(ticketJson(write), TICKET_COLUMNS),
+    ]);
+    compareRows(out, id, 'sla_clock', clocks?.get(id), clockJson(write));
+    compareRows(out, id, 'contact', contacts?.get(id), contactJson(write));
+    compareRows(out, id, 'backlog_segment', segments?.get(id), segmentJson(write));
+  }
+}
+
+/** Every difference between what is stored and what the events give (empty: all consistent). */
+export async function verifyTenant(
+  db: Kysely<DB>,
+  tenantId: string,
+  contexts: FoldContextProvider,
+): Promise<Difference[]> {
+  // One snapshot: ingest may go on meanwhile without showing up as differences.
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (trx) => {
+      const context = await contexts.forUpdate(trx, tenantId);
+      const ids = await allTicketIds(trx, tenantId);
+      const out: Difference[] = [];
+      const expected: Contribution[] = [];
+      for (let i = 0; i < ids.length; i += BATCH)
+        await verifyBatch(trx, tenantId, ids.slice(i, i + BATCH), context, out, expected);
+      const want = new Map(
+        mergeContributions(expected)
+          .filter((c) => Object.values(c.measures).some((v) => v !== 0))
+          .map((c) => [contributionKey(c), canonicalJson(c.measures)]),
+      );
+      const have = new Map(
+        (await readRollups(trx, tenantId)).map((c) => [
+          contributionKey(c),
+          canonicalJson(c.measures),
+        ]),
+      );
+      for (const key of new Set([...want.keys(), ...have.keys()])) {
+        if (want.get(key) !== have.get(key))
+          out.push({
+            what: `rollup ${key}`,
+            stored: have.get(key) ?? '(none)',
+            expected: want.get(key) ?? '(none)',
+          });
+      }
+      return out;
+    });
+}

@@ -1,0 +1,102 @@
+/**
+ * SLA clocks as of the query time (metrics.md, "SLA clocks"): stored figures are as of the
+ * ticket's last event; a reader extends a running clock to `now` on its calendar, and a running
+ * clock past its `due_at` is breached at `due_at` — no event or poller needed, the answer follows
+ * from `due_at` and the query time. `at_risk` is a view of active clocks past at_risk × target.
+ */
+import type { BusinessCalendar } from '../core/calendar/index.js';
+
+export type ClockViewStatus = 'active' | 'at_risk' | 'paused' | 'achieved' | 'breached';
+
+export interface StoredClock {
+  ticket_id: string;
+  metric: string;
+  cycle: number;
+  policy_id: string;
+  policy_version: number;
+  calendar_id: string;
+  status: string;
+  started_at: Date;
+  stopped_at: Date | null;
+  target_seconds: number;
+  elapsed_business_seconds: number;
+  elapsed_calendar_seconds: number;
+  paused_calendar_seconds: number;
+  running_since: Date | null;
+  due_at: Date | null;
+  at_risk_at: Date | null;
+  breached_at: Date | null;
+  segments: unknown;
+}
+
+export interface ClockView {
+  metric: string;
+  cycle: number;
+  status: ClockViewStatus;
+  policy_id: string;
+  policy_version: number;
+  calendar_id: string;
+  started_at: string;
+  stopped_at: string | null;
+  target_seconds: number;
+  elapsed_business_seconds: number;
+  elapsed_calendar_seconds: number;
+  paused_calendar_seconds: number;
+  due_at: string | null;
+  at_risk_at: string | null;
+  breached_at: string | null;
+}
+
+const ms3 = (seconds: number) => Math.round(seconds * 1000) / 1000;
+const isoOf = (d: Date | null) => (d === null ? null : d.toISOString());
+
+/** `asOf`: the instant the stored figures are as of (the ticket's last event). */
+export function clockView(
+  c: StoredClock,
+  asOf: number | null,
+  now: number,
+  calendar: BusinessCalendar | undefined,
+): ClockView {
+  let business = c.elapsed_business_seconds;
+  let wall = c.elapsed_calendar_seconds;
+  let paused = c.paused_calendar_seconds;
+  let status: ClockViewStatus = c.status as ClockViewStatus;
+  let breachedAt = c.breached_at;
+  const open = c.stopped_at === null;
+  if (open && asOf !== null && now > asOf) {
+    if (c.running_since !== null) {
+      business += (calendar?.elapsed(asOf, now) ?? 0) / 1000;
+      wall += (now - asOf) / 1000;
+    } else {
+      paused += (now - asOf) / 1000;
+    }
+  }
+  if (open && status === 'active' && c.due_at !== null && c.due_at.getTime() <= now) {
+    status = 'breached';
+    breachedAt = c.due_at;
+  } else if (
+    open &&
+    status === 'active' &&
+    c.at_risk_at !== null &&
+    c.at_risk_at.getTime() <= now
+  ) {
+    status = 'at_risk';
+  }
+  return {
+    metric: c.metric,
+    cycle: c.cycle,
+    status,
+    policy_id: c.policy_id,
+    policy_version: c.policy_version,
+    calendar_id: c.calendar_id,
+    started_at: c.started_at.toISOString(),
+    stopped_at: isoOf(c.stopped_at),
+    target_seconds: c.target_seconds,
+    elapsed_business_seconds: ms3(business),
+    elapsed_calendar_seconds: ms3(wall),
+    paused_calendar_seconds: ms3(paused),
+    due_at: open ? isoOf(c.due_at) : null,
+    at_risk_at: open ? isoOf(c.at_risk_at) : null,
+    breached_at: isoOf(breachedAt),
+  };
+}

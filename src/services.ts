@@ -1,0 +1,29 @@
+/**
+ * The long-lived services of one process, built around one database: compiled calendars, the
+ * fold context cache, the recomputation job runner and the ingest hook that keeps every metric
+ * current. Building them does no I/O.
+ */
+import type { Kysely } from 'kysely';
+import { TicketUpdater } from './ingest/ticket-updater.js';
+import { CalendarRegistry } from './settings/calendar-registry.js';
+import { FoldContextProvider } from './settings/fold-context.js';
+import { RecomputeJobs } from './settings/recompute-jobs.js';
+import type { DB } from './storage/schema.js';
+
+export interface Services {
+  calendars: CalendarRegistry;
+  contexts: FoldContextProvider;
+  jobs: RecomputeJobs;
+  ticketUpdater: TicketUpdater;
+}
+
+export function createServices(db: Kysely<DB>, onJobError?: (error: unknown) => void): Services {
+  const calendars = new CalendarRegistry();
+  const contexts = new FoldContextProvider(calendars);
+  return {
+    calendars,
+    contexts,
+    jobs: new RecomputeJobs(db, contexts, 250, onJobError),
+    ticketUpdater: new TicketUpdater(contexts),
+  };
+}
