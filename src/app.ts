@@ -24,6 +24,7 @@ import healthRoutes from './http/routes/health.js';
 import { ErrorResponse } from './http/schemas/common.js';
 import { IngestError, IngestRejected, IngestResponse, TicketEvent } from './http/schemas/events.js';
 import type { DB } from './storage/schema.js';
+import type { Database } from './storage/database.js';
 import {
   BusinessAdd,
   BusinessTime,
@@ -35,6 +36,8 @@ import {
 export interface AppDeps {
   db: Kysely<DB>;
   logger?: FastifyServerOptions['logger'];
+  /** Transactions with COPY on a server (storage/database.ts); plain Kysely ones when not given. */
+  transaction?: Database['transaction'];
   /** Built from `db` when not given. */
   services?: Services;
   /** The clock of every "now" the API answers with (tests pin it). */
@@ -127,7 +130,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('services', services);
   app.addHook('onClose', async () => services.jobs.stop());
   await app.register(eventsRoutes, {
-    ingestor: new EventIngestor(deps.db, services.ticketUpdater),
+    ingestor: new EventIngestor(
+      deps.transaction ?? ((work) => deps.db.transaction().execute((trx) => work({ db: trx }))),
+      services.ticketUpdater,
+    ),
   });
   await app.register(calendarRoutes, {
     db: deps.db,

@@ -16,6 +16,7 @@ export async function serve(config: Config): Promise<void> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   const app = await buildApp({
     db: database.db,
+    transaction: database.transaction,
     logger: { level: config.logLevel },
     defaultMetrics: true,
   });

@@ -4,6 +4,7 @@
  * current. Building them does no I/O.
  */
 import type { Kysely } from 'kysely';
+import type { IngestHooks } from './ingest/event-ingestor.js';
 import { TicketUpdater } from './ingest/ticket-updater.js';
 import { CalendarRegistry } from './settings/calendar-registry.js';
 import { FoldContextProvider } from './settings/fold-context.js';
@@ -14,7 +15,8 @@ export interface Services {
   calendars: CalendarRegistry;
   contexts: FoldContextProvider;
   jobs: RecomputeJobs;
-  ticketUpdater: TicketUpdater;
+  /** The ingest hook: folds the touched tickets in the batch's transaction. */
+  ticketUpdater: IngestHooks;
 }
 
 export function createServices(db: Kysely<DB>, onJobError?: (error: unknown) => void): Services {

@@ -18,6 +18,8 @@ import { pipeline } from 'node:stream/promises';
 import { prepareBatch } from '../../src/ingest/prepare.js';
 import { openDatabase } from '../../src/storage/database.js';
 import { migrate } from '../../src/storage/migrator.js';
+import { verifyTenant } from '../../src/ingest/rebuild.js';
+import { createServices } from '../../src/services.js';
 import { killHard, startServer } from '../../test/support/server-process.js';
 import { generateEvents, type BenchEvent } from './generate.js';
 
@@ -27,6 +29,8 @@ const { values } = parseArgs({
     repeats: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '4' },
     late: { type: 'string', default: '0' },
+    mode: { type: 'string', default: 'metrics' },
+    verify: { type: 'boolean', default: true },
     'database-url': {
       type: 'string',
       default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -37,6 +41,7 @@ const EVENTS = Number(values.events);
 const REPEATS = Number(values.repeats);
 const CONCURRENCY = Number(values.concurrency);
 const LATE = Number(values.late);
+const MODE = values.mode === 'storage' ? 'storage' : 'metrics';
 const SERVER_URL = values['database-url'];
 const KEY = 'bench-admin-key-0123456789abcdef';
 
@@ -104,16 +109,103 @@ function* chunks(body: Buffer, size = 256 * 1024): Generator<Buffer> {
   for (let i = 0; i < body.length; i += size) yield body.subarray(i, i + size);
 }
 
-async function httpRun(streams: Buffer[]): Promise<number> {
-  const db = await freshDatabase();
-  const server = await startServer({ DATABASE_URL: db.url, DESKMETRICS_BOOTSTRAP_KEY: KEY });
+/** A Warsaw office calendar with Polish holidays and four policies, as a real help desk has. */
+async function configure(baseUrl: string): Promise<void> {
+  const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
+  const day = [['08:00', '17:00']];
+  const calendar = {
+    timezone: 'Europe/Warsaw',
+    weekly: { mon: day, tue: day, wed: day, thu: day, fri: day },
+    holidays: { country: 'PL' },
+    effective_from: '2025-01-01T00:00:00Z',
+  };
+  const policies = {
+    effective_from: '2025-01-01T00:00:00Z',
+    policies: [
+      {
+        id: 'urgent',
+        match: { priority: ['urgent'] },
+        calendar_id: '24x7',
+        targets: { first_response: 900, next_response: 1800, resolution: 14400 },
+      },
+      {
+        id: 'high',
+        match: { priority: ['high'] },
+        calendar_id: 'office',
+        targets: { first_response: 3600, next_response: 7200, resolution: 28800 },
+      },
+      {
+        id: 'billing',
+        match: { group: ['billing'] },
+        calendar_id: 'office',
+        targets: { first_response: 7200, resolution: 86400 },
+        pause: { resolution: ['pending'] },
+      },
+      {
+        id: 'standard',
+        match: {},
+        calendar_id: 'office',
+        targets: { first_response: 14400, next_response: 14400, resolution: 172800 },
+      },
+    ],
+  };
+  for (const [url, body] of [
+    ['/v1/calendars/office', calendar],
+    ['/v1/sla-policies', policies],
+  ] as const) {
+    const res = await fetch(`${baseUrl}${url}`, {
+      method: 'PUT',
+      headers,
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+  }
+}
+
+async function verifyRun(url: string): Promise<number> {
+  const database = await openDatabase({ url, poolSize: 2 });
   try {
+    const tenant = await database.db
+      .selectFrom('tenant')
+      .select('tenant_id')
+      .executeTakeFirstOrThrow();
+    const diffs = await verifyTenant(
+      database.db,
+      tenant.tenant_id,
+      createServices(database.db).contexts,
+    );
+    for (const d of diffs.slice(0, 5))
+      console.log(
+        `  DIFF ${d.ticket_id ?? ''} ${d.what}\n    stored:   ${d.stored.slice(0, 300)}\n    expected: ${d.expected.slice(0, 300)}`,
+      );
+    return diffs.length;
+  } finally {
+    await database.close();
+  }
+}
+
+async function httpRun(streams: Buffer[], verify: boolean): Promise<number> {
+  const db = await freshDatabase();
+  const server = await startServer({ DATABASE_URL: db.url, DESKMETRICS_BOOTSTRAP_KEY: KEY }, [
+    'bench/ingest/server.ts',
+    MODE,
+  ]);
+  try {
+    if (MODE === 'metrics') await configure(server.baseUrl);
     const t0 = performance.now();
     const results = await Promise.all(streams.map((s) => post(server.baseUrl, s)));
     const seconds = (performance.now() - t0) / 1000;
     const accepted = results.reduce((n, r) => n + r.accepted, 0);
     if (accepted !== EVENTS)
       throw new Error(`accepted ${accepted} of ${EVENTS}: ${JSON.stringify(results)}`);
+    if (verify && MODE === 'metrics') {
+      await killHard(server);
+      const started = performance.now();
+      const diffs = await verifyRun(db.url);
+      const took = ((performance.now() - started) / 1000).toFixed(1);
+      console.log(`  verify after the run: ${diffs} difference(s) (${took} s)`);
+      if (diffs > 0) process.exitCode = 1;
+    }
     return EVENTS / seconds;
   } finally {
     await killHard(server);
@@ -171,7 +263,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const fmt = (n: number) => `${Math.round(n).toLocaleString('en-US')} events/s`;
 
 console.log(
-  `bench/ingest: ${EVENTS.toLocaleString('en-US')} events, ${CONCURRENCY} connections, late share ${LATE}, ${REPEATS} repeats`,
+  `bench/ingest: ${EVENTS.toLocaleString('en-US')} events, mode ${MODE}, ${CONCURRENCY} connections, late share ${LATE}, ${REPEATS} repeats`,
 );
 const events = generateEvents({ events: EVENTS, late: LATE });
 const tickets = new Set(events.map((e) => e.ticket_id)).size;
@@ -184,7 +276,7 @@ const httpRates: number[] = [];
 const copyRates: number[] = [];
 for (let r = 1; r <= REPEATS; r += 1) {
   const copyRate = await copyRun(copyBody);
-  const httpRate = await httpRun(streams);
+  const httpRate = await httpRun(streams, values.verify && r === 1);
   copyRates.push(copyRate);
   httpRates.push(httpRate);
   console.log(
@@ -194,5 +286,5 @@ for (let r = 1; r <= REPEATS; r += 1) {
 const h = median(httpRates);
 const c = median(copyRates);
 console.log(
-  `\nmedian COPY: ${fmt(c)}\nmedian HTTP NDJSON ingest: ${fmt(h)}\nratio HTTP / COPY: ${(h / c).toFixed(3)}`,
+  `\nmedian COPY: ${fmt(c)}\nmedian HTTP NDJSON ingest (${MODE}): ${fmt(h)}\nratio HTTP / COPY: ${(h / c).toFixed(3)}`,
 );

@@ -1,6 +1,6 @@
 /** Query and body parameters that need more than a JSON schema: instants with offsets. */
 import { MAX_INSTANT, MIN_INSTANT } from '../core/calendar/index.js';
-import { parseRfc3339 } from '../ingest/rfc3339.js';
+import { parseRfc3339 } from '../core/time/rfc3339.js';
 import { ApiError } from './errors.js';
 
 /** An RFC 3339 instant with an offset, as epoch ms; a 400 naming `name` otherwise. */

@@ -12,6 +12,7 @@ export function canonicalJson(value: unknown): string {
   }
   const obj = value as Record<string, unknown>;
   const keys = Object.keys(obj);
+  if (isFlat(obj, keys)) return JSON.stringify(obj, keys.length > 1 ? keys.sort() : keys);
   if (keys.length > 1) keys.sort();
   let out = '{';
   let first = true;
@@ -22,4 +23,20 @@ export function canonicalJson(value: unknown): string {
     first = false;
   }
   return `${out}}`;
+}
+
+/**
+ * No nested objects (arrays of scalars allowed) and nothing undefined: the native serialiser with
+ * the sorted key list as its replacer gives the same text, much faster.
+ */
+function isFlat(obj: Record<string, unknown>, keys: string[]): boolean {
+  for (let i = 0; i < keys.length; i += 1) {
+    const v = obj[keys[i]!];
+    if (v === undefined) return false;
+    if (typeof v === 'object' && v !== null) {
+      if (!Array.isArray(v)) return false;
+      for (const item of v) if (typeof item === 'object' && item !== null) return false;
+    }
+  }
+  return true;
 }

@@ -5,9 +5,16 @@
  * "accepted" the events are durable. `atomic` runs every batch in one transaction and rolls all of
  * it back on the first rejected event (validation error or conflict), reporting every error.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB } from '../storage/schema.js';
-import { findContentHashes, insertEvents } from '../storage/ticket-event.repository.js';
+import {
+  allocateSeqs,
+  COPY_EVENTS_STATEMENT,
+  eventsCopyText,
+  findContentHashes,
+  insertEvents,
+} from '../storage/ticket-event.repository.js';
+import type { Transaction } from '../storage/database.js';
 import {
   errorAt,
   prepareBatch,
@@ -60,7 +67,7 @@ class Tally {
 
 export class EventIngestor {
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly transaction: <T>(work: (tx: Transaction) => Promise<T>) => Promise<T>,
     private readonly hooks: IngestHooks | undefined = undefined,
   ) {}
 
@@ -85,9 +92,7 @@ export class EventIngestor {
       tally.result.duplicates += prepared.duplicates;
       tally.addErrors(prepared.errors);
       if (prepared.events.length === 0) continue;
-      const stored = await this.db
-        .transaction()
-        .execute((trx) => this.store(trx, tenantId, prepared.events));
+      const stored = await this.transaction((tx) => this.store(tx, tenantId, prepared.events));
       tally.result.accepted += stored.accepted;
       tally.result.duplicates += stored.duplicates;
       tally.addErrors(stored.conflicts);
@@ -101,14 +106,14 @@ export class EventIngestor {
     format: ItemFormat,
   ): Promise<IngestResult> {
     const tally = new Tally();
-    await this.db.transaction().execute(async (trx) => {
+    await this.transaction(async (tx) => {
       for await (const items of batches) {
         const prepared = prepareBatch(items, format);
         tally.result.duplicates += prepared.duplicates;
         tally.addErrors(prepared.errors);
         // Once anything is rejected nothing will be kept: only validate the rest, to report it.
         if (tally.result.rejected > 0 || prepared.events.length === 0) continue;
-        const stored = await this.store(trx, tenantId, prepared.events);
+        const stored = await this.store(tx, tenantId, prepared.events);
         tally.result.accepted += stored.accepted;
         tally.result.duplicates += stored.duplicates;
         tally.addErrors(stored.conflicts);
@@ -121,24 +126,55 @@ export class EventIngestor {
     return tally.result;
   }
 
-  private async store(trx: Kysely<DB>, tenantId: string, events: readonly PreparedEvent[]) {
+  /**
+   * Writes the events new to the log and classifies the others. On a server the batch goes in
+   * by COPY first (the bulk path: in a live stream almost every event is new); if any id is
+   * already stored, the COPY fails as a whole, is rolled back to its savepoint, and the batch
+   * takes the row-by-row path, which skips what exists and reports it.
+   */
+  private async writeEvents(tx: Transaction, tenantId: string, events: readonly PreparedEvent[]) {
+    if (tx.copyIn) {
+      const seqs = await allocateSeqs(tx.db, events.length);
+      await sql`savepoint copy_events`.execute(tx.db);
+      try {
+        await tx.copyIn(
+          COPY_EVENTS_STATEMENT,
+          eventsCopyText(
+            tenantId,
+            events.map((e) => e.row),
+            seqs,
+          ),
+        );
+        await sql`release savepoint copy_events`.execute(tx.db);
+        return {
+          seqById: new Map(events.map((e, i) => [e.row.eventId, seqs[i]!])),
+          hashes: new Map<string, string>(),
+        };
+      } catch (error) {
+        if ((error as { code?: string }).code !== '23505') throw error;
+        await sql`rollback to savepoint copy_events`.execute(tx.db);
+      }
+    }
     const inserted = await insertEvents(
-      trx,
+      tx.db,
       tenantId,
       events.map((e) => e.row),
     );
     const seqById = new Map(inserted.map((r) => [r.eventId, r.seq]));
-    const existing = events.filter((e) => !seqById.has(e.row.eventId));
-    const hashes = await findContentHashes(
-      trx,
-      tenantId,
-      existing.map((e) => e.row.eventId),
-    );
+    const rest = events.map((e) => e.row.eventId).filter((id) => !seqById.has(id));
+    return { seqById, hashes: await findContentHashes(tx.db, tenantId, rest) };
+  }
+
+  private async store(tx: Transaction, tenantId: string, events: readonly PreparedEvent[]) {
+    const { seqById, hashes } = await this.writeEvents(tx, tenantId, events);
     const conflicts: IngestError[] = [];
     let duplicates = 0;
-    for (const e of existing) {
-      if (hashes.get(e.row.eventId) === e.row.contentHash) duplicates += 1;
-      else
+    const stored: StoredEvent[] = [];
+    for (const e of events) {
+      const seq = seqById.get(e.row.eventId);
+      if (seq !== undefined) stored.push({ event: e.event, seq });
+      else if (hashes.get(e.row.eventId) === e.row.contentHash) duplicates += 1;
+      else {
         conflicts.push(
           errorAt(
             e.item,
@@ -147,11 +183,9 @@ export class EventIngestor {
             e.row.eventId,
           ),
         );
+      }
     }
-    const stored = events
-      .filter((e) => seqById.has(e.row.eventId))
-      .map((e) => ({ event: e.event, seq: seqById.get(e.row.eventId) ?? 0 }));
-    if (this.hooks && stored.length > 0) await this.hooks.afterStore(trx, tenantId, stored);
+    if (this.hooks && stored.length > 0) await this.hooks.afterStore(tx.db, tenantId, stored);
     return { accepted: stored.length, duplicates, conflicts };
   }
 }

@@ -4,7 +4,6 @@
  * (with the item's position) or a row ready for the event log.
  */
 import { hash } from 'node:crypto';
-import { canonicalJson } from './canonical-json.js';
 import { cloudEventPath, mapCloudEvent } from './cloudevents.js';
 import { validateEvent, type ValidEvent } from './validate-event.js';
 import type { EventRow } from '../storage/ticket-event.repository.js';
@@ -39,7 +38,7 @@ export interface PreparedBatch {
 }
 
 /** The identity of an event's content: its envelope fields and its data, keys in canonical order. */
-export function contentHash(event: ValidEvent, canonicalData = canonicalJson(event.data)): string {
+export function contentHash(event: ValidEvent, canonicalData = event.dataJson): string {
   const envelope = JSON.stringify([
     event.type,
     event.ticketId,
@@ -65,7 +64,7 @@ function rawId(raw: unknown): string | undefined {
 }
 
 function toRow(event: ValidEvent): EventRow {
-  const dataJson = canonicalJson(event.data);
+  const dataJson = event.dataJson;
   return {
     eventId: event.id,
     ticketId: event.ticketId,

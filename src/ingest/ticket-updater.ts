@@ -6,12 +6,7 @@
  * rollups. Rebuilds and recomputation jobs run the same function with `refold: true`.
  */
 import type { Kysely } from 'kysely';
-import {
-  diffContributions,
-  mergeContributions,
-  ticketContributions,
-  type Contribution,
-} from '../core/aggregate/index.js';
+import { keyedTicketContributions, RollupDeltas } from '../core/aggregate/index.js';
 import type { TicketEvent } from '../core/events.js';
 import {
   canApplyAfter,
@@ -25,6 +20,7 @@ import { compareEvents } from '../core/events.js';
 import { applyRollupDeltas } from '../storage/rollup.repository.js';
 import type { DB } from '../storage/schema.js';
 import {
+  countTicketEvents,
   loadTicketEvents,
   lockTickets,
   writeTickets,
@@ -65,16 +61,39 @@ export async function updateTickets(
   const ids = [...newEvents.keys()];
   const locked = await lockTickets(db, tenantId, ids);
   const states = new Map<string, TicketState>();
+  const sorted = new Map<string, TicketEvent[]>();
   const toRefold: string[] = [];
+  /** Never folded: when the log holds only the new events, they are the whole fold. */
+  const unfolded: string[] = [];
   for (const id of ids) {
     const events = [...(newEvents.get(id) ?? [])].sort(compareEvents);
-    const state = options.refold ? null : resumable(locked.get(id), events, context.revision);
-    if (state === null) {
+    if (options.refold) {
       toRefold.push(id);
+      continue;
+    }
+    const state = resumable(locked.get(id), events, context.revision);
+    if (state === null) {
+      if (!locked.get(id)?.state && events.length > 0) {
+        sorted.set(id, events);
+        unfolded.push(id);
+      } else toRefold.push(id);
       continue;
     }
     for (const event of events) applyInPlace(state, event, context.ctx);
     states.set(id, state);
+  }
+  let foldedFromNew = 0;
+  if (unfolded.length > 0) {
+    // The new events are stored (this transaction): equal counts mean the same events, so
+    // they need not be read back.
+    const counts = await countTicketEvents(db, tenantId, unfolded);
+    for (const id of unfolded) {
+      const events = sorted.get(id)!;
+      if (counts.get(id) === events.length) {
+        states.set(id, foldTicket(events, context.ctx));
+        foldedFromNew += 1;
+      } else toRefold.push(id);
+    }
   }
   const byTicket = new Map<string, TicketEvent[]>();
   for (const row of await loadTicketEvents(db, tenantId, toRefold)) {
@@ -85,20 +104,26 @@ export async function updateTickets(
   for (const id of toRefold) states.set(id, foldTicket(byTicket.get(id) ?? [], context.ctx));
 
   const writes: TicketWrite[] = [];
-  const deltas: Contribution[] = [];
+  const deltas = new RollupDeltas();
   for (const id of ids) {
     const state = states.get(id)!;
     const derived = deriveTicket(state, context.ctx);
-    const contributions = ticketContributions(derived);
-    deltas.push(...diffContributions(locked.get(id)?.contributions ?? [], contributions));
-    writes.push({ ticketId: id, state, derived, contributions, configRevision: context.revision });
+    const contributions = keyedTicketContributions(derived);
+    deltas.addTicket(locked.get(id)?.contributions ?? [], contributions);
+    writes.push({
+      ticketId: id,
+      state,
+      derived,
+      contributions: contributions.rows,
+      configRevision: context.revision,
+    });
   }
   await writeTickets(db, tenantId, writes);
-  await applyRollupDeltas(db, tenantId, mergeContributions(deltas));
+  await applyRollupDeltas(db, tenantId, deltas.rows());
   return {
     tickets: ids.length,
-    continued: ids.length - toRefold.length,
-    refolded: toRefold.length,
+    continued: ids.length - toRefold.length - foldedFromNew,
+    refolded: toRefold.length + foldedFromNew,
   };
 }
 

@@ -4,7 +4,7 @@
  * ingest hand the fold exactly the same values.
  */
 import type { EventType, TicketEvent } from '../core/events.js';
-import { parseRfc3339 } from './rfc3339.js';
+import { parseRfc3339 } from '../core/time/rfc3339.js';
 import type { StoredEventRow } from '../storage/ticket-event.repository.js';
 import type { ValidEvent } from './validate-event.js';
 
@@ -14,7 +14,7 @@ function coreData(type: EventType, data: Record<string, unknown>): Record<string
   return { ...data, started_at: typeof startedAt === 'number' ? startedAt : null };
 }
 
-export function toCoreEvent(event: ValidEvent, seq: number): TicketEvent {
+export function toCoreEvent(event: Omit<ValidEvent, 'dataJson'>, seq: number): TicketEvent {
   return {
     id: event.id,
     type: event.type,

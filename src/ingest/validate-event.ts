@@ -12,7 +12,8 @@ import {
   type EventType,
   type Instant,
 } from '../core/events.js';
-import { parseRfc3339 } from './rfc3339.js';
+import { canonicalJson } from './canonical-json.js';
+import { parseRfc3339 } from '../core/time/rfc3339.js';
 
 export interface FieldError {
   path: string;
@@ -27,6 +28,8 @@ export interface ValidEvent {
   occurredAt: Instant;
   actor: Actor;
   data: Record<string, unknown>;
+  /** `data` as canonical JSON (sorted keys): what is stored and hashed. */
+  dataJson: string;
 }
 
 export type Validation = { ok: true; event: ValidEvent } | { ok: false; errors: FieldError[] };
@@ -43,6 +46,8 @@ export function escapePointer(key: string): string {
 }
 
 const STORABLE_MESSAGE = 'must not contain U+0000 or unpaired surrogates';
+/** `\u0000` or `\udXXX` escapes in JSON text (an escaped backslash before them does not count). */
+const UNSTORABLE_IN_JSON = /(?:^|[^\\])(?:\\\\)*\\u(?:0000|d[89a-f])/i;
 
 /** PostgreSQL text and jsonb cannot hold NUL, nor UTF-16 halves without their pair. */
 export function isStorableText(s: string): boolean {
@@ -253,13 +258,17 @@ export function validateEvent(raw: unknown): Validation {
   } else {
     data = { ...raw.data };
     if (type !== undefined) CHECKS[type](data, errors);
-    const bad = unstorablePath(data, '/data');
-    if (bad !== undefined) errors.push({ path: bad, message: STORABLE_MESSAGE });
+  }
+  // JSON.stringify escapes exactly what PostgreSQL cannot store (NUL, lone surrogates): one
+  // scan of the serialised data finds them; the walk for the path runs only when one is there.
+  const dataJson = canonicalJson(data);
+  if (UNSTORABLE_IN_JSON.test(dataJson)) {
+    errors.push({ path: unstorablePath(data, '/data') ?? '/data', message: STORABLE_MESSAGE });
   }
   if (errors.length > 0 || !id || !ticketId || !type || occurredAt === undefined) {
     return { ok: false, errors };
   }
-  return { ok: true, event: { id, type, ticketId, occurredAt, actor, data } };
+  return { ok: true, event: { id, type, ticketId, occurredAt, actor, data, dataJson } };
 }
 
 function instantField(v: unknown, errors: FieldError[]): Instant | undefined {

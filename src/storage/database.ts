@@ -8,16 +8,30 @@ import { PGlite } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { DB } from './schema.js';
 
 export type DatabaseKind = 'postgres' | 'pglite';
+
+/** Streams COPY text (`copy … from stdin`) inside the current transaction. */
+export type CopyIn = (statement: string, text: string) => Promise<void>;
+
+export interface Transaction {
+  db: Kysely<DB>;
+  /** Present on a server: the bulk path. The embedded database has no COPY over the wire. */
+  copyIn?: CopyIn;
+}
 
 export interface Database {
   kind: DatabaseKind;
   db: Kysely<DB>;
   /** The server pool, for COPY and LISTEN; absent on the embedded database. */
   pool?: pg.Pool;
+  /** Runs `work` in one transaction, with COPY available on a server. */
+  transaction: <T>(work: (tx: Transaction) => Promise<T>) => Promise<T>;
   close(): Promise<void>;
 }
 
@@ -33,12 +47,54 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return openPGlite(options.dataDir);
 }
 
+/** A pool of one already-acquired client, so Kysely queries run inside our transaction. */
+function singleClientPool(client: pg.PoolClient) {
+  const shared = { query: client.query.bind(client), release: () => undefined };
+  return { connect: async () => shared, end: async () => undefined };
+}
+
+async function copyText(client: pg.PoolClient, statement: string, text: string): Promise<void> {
+  const sink = client.query(copyFrom(statement));
+  await pipeline(Readable.from([text]), sink);
+}
+
+/** BEGIN … COMMIT on one pooled client: Kysely and COPY share the transaction. */
+async function serverTransaction<T>(
+  pool: pg.Pool,
+  work: (tx: Transaction) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const db = new Kysely<DB>({
+      dialect: new PostgresDialect({ pool: singleClientPool(client) }),
+    });
+    const result = await work({
+      db,
+      copyIn: (statement, text) => copyText(client, statement, text),
+    });
+    await client.query('commit');
+    return result;
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 function openPostgres(url: string, poolSize: number): Database {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // A dropped idle connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  return { kind: 'postgres', db, pool, close: () => db.destroy() };
+  return {
+    kind: 'postgres',
+    db,
+    pool,
+    transaction: (work) => serverTransaction(pool, work),
+    close: () => db.destroy(),
+  };
 }
 
 async function openPGlite(dataDir: string | undefined): Promise<Database> {
@@ -47,6 +103,7 @@ async function openPGlite(dataDir: string | undefined): Promise<Database> {
   return {
     kind: 'pglite',
     db,
+    transaction: (work) => db.transaction().execute((trx) => work({ db: trx })),
     close: async () => {
       await db.destroy();
       await pglite.close();

@@ -84,3 +84,39 @@ export async function countEvents(db: Kysely<DB>, tenantId: string): Promise<num
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** `n` arrival sequence numbers, ascending: the bulk path assigns them in arrival order. */
+export async function allocateSeqs(db: Kysely<DB>, n: number): Promise<number[]> {
+  const { rows } = await sql<{ s: string | number }>`
+    select nextval('ticket_event_seq') as s from generate_series(1, ${n}::int)`.execute(db);
+  return rows.map((r) => Number(r.s)).sort((a, b) => a - b);
+}
+
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+
+/** COPY text format: backslash, tab, newline and carriage return escaped. */
+function copyField(value: string): string {
+  if (!NEEDS_ESCAPE.test(value)) return value;
+  return value
+    .replace(/\\/g, '\\\\')
+    .replace(/\t/g, '\\t')
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r');
+}
+
+export const COPY_EVENTS_STATEMENT =
+  'copy ticket_event (tenant_id, event_id, seq, ticket_id, type, occurred_at, actor_type, actor_id, data, content_hash) from stdin';
+
+/** The rows as COPY text, `seqs[i]` for `rows[i]`. */
+export function eventsCopyText(
+  tenantId: string,
+  rows: readonly EventRow[],
+  seqs: readonly number[],
+): string {
+  let out = '';
+  for (let i = 0; i < rows.length; i += 1) {
+    const r = rows[i]!;
+    out += `${tenantId}\t${copyField(r.eventId)}\t${seqs[i]}\t${copyField(r.ticketId)}\t${r.type}\t${new Date(r.occurredAt).toISOString()}\t${r.actorType}\t${r.actorId === null ? '\\N' : copyField(r.actorId)}\t${copyField(r.dataJson)}\t\\\\x${r.contentHash}\n`;
+  }
+  return out;
+}

@@ -5,6 +5,7 @@
  * (`/policies/1/targets/resolution`), so a caller can fix them all in one round trip.
  */
 import { TICKET_STATUSES, type Instant, type TicketStatus } from '../events.js';
+import { parseRfc3339 as parseInstant } from '../time/rfc3339.js';
 import {
   MATCH_KEYS,
   PAUSABLE_STATUSES,
@@ -29,8 +30,6 @@ export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: 
 type Json = Record<string, unknown>;
 
 const POLICY_KEYS = ['id', 'name', 'match', 'calendar_id', 'targets', 'pause', 'at_risk'];
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-](\d{2}):(\d{2}))$/;
 
 function pointer(...parts: Array<string | number>): string {
   return parts.map((p) => '/' + String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
@@ -52,18 +51,10 @@ class Collector {
   }
 }
 
-/** Parses an RFC 3339 timestamp that carries an offset; null when invalid. */
+/** Parses an RFC 3339 timestamp that carries an offset (core/time/rfc3339.ts); null when invalid. */
 export function parseRfc3339(s: string): Instant | null {
-  const m = RFC3339.exec(s);
-  if (m === null) return null;
-  const [y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0] = m.slice(1, 7).map(Number);
-  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-  const offsetOk = m[9] === undefined || (Number(m[9]) <= 23 && Number(m[10]) <= 59);
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth || h > 23 || mi > 59 || sec > 59) {
-    return null;
-  }
-  const t = Date.parse(s);
-  return offsetOk && Number.isFinite(t) ? t : null;
+  const parsed = parseInstant(s);
+  return typeof parsed === 'number' ? parsed : null;
 }
 
 function validateMatch(raw: unknown, base: string, c: Collector): PolicyMatch {

@@ -5,7 +5,7 @@
  * UTC instant".
  */
 import { describe, expect, it } from 'vitest';
-import { parseRfc3339 } from '../../../src/ingest/rfc3339.js';
+import { parseRfc3339 } from '../../../src/core/time/rfc3339.js';
 
 const utc = (iso: string): number => {
   const ms = Date.parse(iso);

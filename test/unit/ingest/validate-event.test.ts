@@ -269,11 +269,15 @@ describe('validateEvent: accepted events and defaults', () => {
     if (event.actor) expect(result.event.actor).toStrictEqual(event.actor);
   });
 
-  it('returns exactly the six envelope fields', () => {
+  it('returns exactly the six envelope fields and the canonical data text', () => {
     const result = validateEvent(created());
+    expect(result.ok && result.event.dataJson).toBe(
+      result.ok && JSON.stringify(result.event.data, Object.keys(result.event.data).sort()),
+    );
     expect(result.ok && Object.keys(result.event).sort()).toEqual([
       'actor',
       'data',
+      'dataJson',
       'id',
       'occurredAt',
       'ticketId',

@@ -158,7 +158,7 @@ describe('parseRfc3339', () => {
     ['2026-01-01T00:00:00+05:45', Date.parse('2025-12-31T18:15:00Z')],
     ['2026-02-30T00:00:00Z', null],
     ['2026-01-01T24:00:00Z', null],
-    ['2026-01-01 00:00:00Z', null],
+    ['2026-01-01 00:00:00Z', Date.parse('2026-01-01T00:00:00Z')], // RFC 3339 allows a space (§5.6 note), as ingest does
     ['2026-01-01T00:00:00', null],
   ])('%s → %s', (text, expected) => {
     expect(parseRfc3339(text)).toBe(expected);

@@ -39,10 +39,11 @@ export function parseRfc3339(text: string): number | string {
     if (oh > 23 || om > 59) return 'has an invalid UTC offset';
     offsetMinutes = (oh * 60 + om) * (offset.startsWith('-') ? -1 : 1);
   }
-  // Date.UTC reads years 0–99 as 1900–1999; setting the full year afterwards keeps them literal.
-  const date = new Date(Date.UTC(2000, mo - 1, d, h, mi, s, ms));
-  date.setUTCFullYear(y);
-  const instant = date.getTime() - offsetMinutes * 60_000;
+  // (Date.UTC would read years 0–99 as 1900–1999; they are out of range anyway.)
+  const instant =
+    y < 1000
+      ? Number.NEGATIVE_INFINITY
+      : Date.UTC(y, mo - 1, d, h, mi, s, ms) - offsetMinutes * 60_000;
   if (instant < MIN_INSTANT || instant > MAX_INSTANT)
     return 'must be between the years 1000 and 9999 (UTC)';
   return instant;
