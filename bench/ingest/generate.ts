@@ -73,6 +73,33 @@ function ticketDrafts(random: () => number, created: number): Draft[] {
       actor: agentActor,
       data: { direction: 'outbound', public: false },
     });
+  // Follow-up questions answered by the agent, a second customer message before the reply,
+  // reassignments and tag edits: what makes real tickets about 10 events long.
+  const message = (direction: 'inbound' | 'outbound', maxHours: number): Draft => ({
+    at: step(maxHours),
+    type: 'ticket.message',
+    actor: direction === 'inbound' ? customer : agentActor,
+    data: { direction, public: true },
+  });
+  if (random() < 0.5) drafts.push(message('inbound', 1));
+  if (random() < 0.7) drafts.push(message('inbound', 12), message('outbound', 4));
+  if (random() < 0.2) {
+    const to = `a-${Math.floor(random() * 200)}`;
+    drafts.push({
+      at: step(2),
+      type: 'ticket.updated',
+      actor: agentActor,
+      data: { assignee_id: to },
+    });
+  }
+  if (random() < 0.3) {
+    drafts.push({
+      at: step(1),
+      type: 'ticket.updated',
+      actor: agentActor,
+      data: { tags: ['followup'] },
+    });
+  }
   if (random() < 0.4) {
     drafts.push({
       at: step(1),

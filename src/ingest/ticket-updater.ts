@@ -109,13 +109,15 @@ export async function updateTickets(
     const state = states.get(id)!;
     const derived = deriveTicket(state, context.ctx);
     const contributions = keyedTicketContributions(derived);
-    deltas.addTicket(locked.get(id)?.contributions ?? [], contributions);
+    const before = locked.get(id);
+    const changed = deltas.addTicket(before?.contributions ?? [], contributions);
     writes.push({
       ticketId: id,
       state,
       derived,
       contributions: contributions.rows,
       configRevision: context.revision,
+      contributionsStored: !changed && before?.hasContributions === true,
     });
   }
   await writeTickets(db, tenantId, writes);

@@ -7,6 +7,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Contribution, ContributionKind } from '../core/aggregate/index.js';
 import type { DB } from './schema.js';
+import { isoString } from './ticket-state.repository.js';
 
 const BASE_DIMS = ['team', 'agent', 'priority', 'channel', 'category', 'policy'] as const;
 
@@ -50,13 +51,54 @@ function dimText(value: unknown): string {
   return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
 }
 
-function rowJson(spec: RollupSpec, c: Contribution): Record<string, unknown> {
-  const dims = c.dims as unknown as Record<string, unknown>;
-  const measures = c.measures as unknown as Record<string, number>;
-  const row: Record<string, unknown> = { bucket: new Date(c.bucket).toISOString() };
-  for (const d of spec.dims) row[d] = dimText(dims[d]);
-  for (const m of spec.measures) row[m] = Math.round(measures[m] ?? 0);
-  return row;
+/** JSON text of a string (dimension values recur: teams, agents, priorities…). */
+const quotedCache = new Map<string, string>();
+
+function quoted(value: string): string {
+  let q = quotedCache.get(value);
+  if (q === undefined) {
+    q = JSON.stringify(value);
+    if (quotedCache.size >= 50_000) quotedCache.clear();
+    quotedCache.set(value, q);
+  }
+  return q;
+}
+
+/** `,"name":` of each column, per spec. */
+const columnPrefixes = new Map<RollupSpec, { dims: string[]; measures: string[] }>();
+
+function prefixesOf(spec: RollupSpec) {
+  let p = columnPrefixes.get(spec);
+  if (p === undefined) {
+    const prefix = (name: string) => `,${JSON.stringify(name)}:`;
+    p = { dims: spec.dims.map(prefix), measures: spec.measures.map(prefix) };
+    columnPrefixes.set(spec, p);
+  }
+  return p;
+}
+
+/**
+ * The rows as the JSON array `jsonb_to_recordset` reads: `bucket` as ISO text, a missing
+ * dimension as '', measures rounded to integers. Written directly: a batch has thousands.
+ */
+export function rollupRowsJson(spec: RollupSpec, rows: readonly Contribution[]): string {
+  const prefixes = prefixesOf(spec);
+  let out = '[';
+  for (let r = 0; r < rows.length; r++) {
+    const c = rows[r]!;
+    const dims = c.dims as unknown as Record<string, unknown>;
+    const measures = c.measures as unknown as Record<string, number | undefined>;
+    out += (r === 0 ? '{"bucket":"' : ',{"bucket":"') + isoString(c.bucket) + '"';
+    for (let i = 0; i < spec.dims.length; i++) {
+      out += prefixes.dims[i]! + quoted(dimText(dims[spec.dims[i]!]));
+    }
+    for (let i = 0; i < spec.measures.length; i++) {
+      const v = Math.round(measures[spec.measures[i]!] ?? 0);
+      out += prefixes.measures[i]! + (Number.isFinite(v) ? String(v) : 'null');
+    }
+    out += '}';
+  }
+  return out + ']';
 }
 
 const ident = (name: string): RawBuilder<unknown> => sql.ref(name);
@@ -67,7 +109,6 @@ async function upsert(
   spec: RollupSpec,
   rows: Contribution[],
 ): Promise<void> {
-  const json = rows.map((c) => rowJson(spec, c));
   const keyCols = ['bucket', ...spec.dims];
   const recordDef = sql.join([
     sql`bucket timestamptz`,
@@ -84,7 +125,7 @@ async function upsert(
   await sql`
     insert into ${sql.table(spec.table)} (tenant_id, ${cols})
     select ${tenantId}::uuid, ${cols}
-    from jsonb_to_recordset(${JSON.stringify(json)}::jsonb) as x(${recordDef})
+    from jsonb_to_recordset(${rollupRowsJson(spec, rows)}::jsonb) as x(${recordDef})
     order by ${sql.join(keyCols.map(ident))}
     on conflict (tenant_id, ${sql.join(keyCols.map(ident))}) do update set ${updates}`.execute(db);
 }
@@ -96,7 +137,11 @@ export async function applyRollupDeltas(
   deltas: readonly Contribution[],
 ): Promise<void> {
   const byKind = new Map<ContributionKind, Contribution[]>();
-  for (const c of deltas) byKind.set(c.kind, [...(byKind.get(c.kind) ?? []), c]);
+  for (const c of deltas) {
+    const rows = byKind.get(c.kind);
+    if (rows === undefined) byKind.set(c.kind, [c]);
+    else rows.push(c);
+  }
   for (const kind of Object.keys(ROLLUPS) as ContributionKind[]) {
     const rows = byKind.get(kind);
     if (rows && rows.length > 0) await upsert(db, tenantId, ROLLUPS[kind], rows);

@@ -4,12 +4,12 @@ import type { BaseDims } from './types.js';
 
 export function dimsOf(a: Attribution): BaseDims {
   return {
-    team: a.group,
-    agent: a.assignee_id,
-    priority: a.priority,
-    channel: a.channel,
-    category: a.category,
-    policy: a.policy_id,
+    team: a.group ?? null,
+    agent: a.assignee_id ?? null,
+    priority: a.priority ?? null,
+    channel: a.channel ?? null,
+    category: a.category ?? null,
+    policy: a.policy_id ?? null,
   };
 }
 

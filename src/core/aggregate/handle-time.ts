@@ -16,12 +16,12 @@ export function handleTimeContributions(d: DerivedTicket): Contribution[] {
       kind: 'handle_time',
       bucket: bucketOf(c.ended_at),
       dims: {
-        team: c.group,
-        agent: c.agent_id,
-        priority: c.priority,
-        channel: c.channel,
-        category: c.category,
-        policy: c.policy_id,
+        team: c.group ?? null,
+        agent: c.agent_id ?? null,
+        priority: c.priority ?? null,
+        channel: c.channel ?? null,
+        category: c.category ?? null,
+        policy: c.policy_id ?? null,
       },
       measures: {
         contacts: 1,

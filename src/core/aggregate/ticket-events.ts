@@ -12,7 +12,7 @@ export function escalationContributions(d: DerivedTicket): Contribution[] {
   return d.facts.escalations.map((e) => ({
     kind: 'escalation',
     bucket: bucketOf(e.at),
-    dims: { ...dimsOf(e), from_tier: e.from_tier },
+    dims: { ...dimsOf(e), from_tier: e.from_tier ?? null },
     measures: { escalations: 1 },
   }));
 }
