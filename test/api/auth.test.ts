@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, revokeApiKey, type Scope } from '../../src/storage/tenant.repository.js';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { prefixes } from '../factories/events.js';
 
 let t: TestApp;
 let revokedWriteKey: string;
@@ -30,8 +31,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-let prefixes = 0;
-const fresh = (name: string) => `${name}${++prefixes}:`;
+const fresh = prefixes();
 
 const event = (id: string) => ({
   id,

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { prefixes } from '../factories/events.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -12,8 +13,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-let prefixes = 0;
-const fresh = (name: string) => `${name}${++prefixes}:`;
+const fresh = prefixes();
 
 const BATCH = 'application/cloudevents-batch+json';
 const STRUCTURED = 'application/cloudevents+json';

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JSON_BODY_LIMIT } from '../../src/http/body-parsers.js';
 import { MAX_JSON_EVENTS } from '../../src/http/routes/events.js';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { ev, prefixes } from '../factories/events.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -14,20 +15,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-let prefixes = 0;
-const fresh = (name: string) => `${name}${++prefixes}:`;
-
-function ev(id: string, over: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    id,
-    type: 'ticket.created',
-    ticket_id: `T-${id}`,
-    occurred_at: '2026-11-20T09:15:00.250+01:00',
-    actor: { type: 'customer', id: 'c-1' },
-    data: { priority: 'high', channel: 'email' },
-    ...over,
-  };
-}
+const fresh = prefixes();
 
 /** `contentType: null` sends no Content-Type header. */
 function post(payload: string, contentType: string | null = 'application/json') {

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NDJSON_BATCH_SIZE } from '../../src/http/routes/events.js';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { ev, prefixes } from '../factories/events.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -13,20 +14,8 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-let prefixes = 0;
-const fresh = (name: string) => `${name}${++prefixes}:`;
+const fresh = prefixes();
 
-function ev(id: string, over: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    id,
-    type: 'ticket.created',
-    ticket_id: `T-${id}`,
-    occurred_at: '2026-11-20T09:15:00.250+01:00',
-    actor: { type: 'customer', id: 'c-1' },
-    data: { priority: 'high', channel: 'email' },
-    ...over,
-  };
-}
 const line = (id: string, over: Record<string, unknown> = {}) => JSON.stringify(ev(id, over));
 
 function postNdjson(body: string, query = '') {

@@ -1,48 +1,20 @@
-/** Wire events (snake_case envelopes) for API and ingest tests. */
-export interface WireEvent {
-  id: string;
-  type: string;
-  ticket_id: string;
-  occurred_at: string;
-  actor?: { type: string; id?: string };
-  data?: Record<string, unknown>;
-}
+/** Wire events (snake_case envelopes, events.md) for API tests. */
 
-let counter = 0;
-
-export function wireEvent(overrides: Partial<WireEvent> = {}): WireEvent {
-  counter += 1;
+/** A valid `ticket.created` envelope with id `id`; `over` replaces top-level fields. */
+export function ev(id: string, over: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    id: `ev-${counter}`,
+    id,
     type: 'ticket.created',
-    ticket_id: `t-${counter}`,
+    ticket_id: `T-${id}`,
     occurred_at: '2026-11-20T09:15:00.250+01:00',
     actor: { type: 'customer', id: 'c-1' },
     data: { priority: 'high', channel: 'email' },
-    ...overrides,
+    ...over,
   };
 }
 
-/** A created ticket followed by a reply and a solve: a realistic small stream. */
-export function ticketStory(ticketId: string, start = Date.UTC(2026, 10, 20, 8)): WireEvent[] {
-  const at = (minutes: number) => new Date(start + minutes * 60_000).toISOString();
-  return [
-    wireEvent({ id: `${ticketId}-1`, ticket_id: ticketId, occurred_at: at(0) }),
-    wireEvent({
-      id: `${ticketId}-2`,
-      ticket_id: ticketId,
-      type: 'ticket.message',
-      occurred_at: at(10),
-      actor: { type: 'agent', id: 'a-1' },
-      data: { direction: 'outbound' },
-    }),
-    wireEvent({
-      id: `${ticketId}-3`,
-      ticket_id: ticketId,
-      type: 'ticket.status_changed',
-      occurred_at: at(20),
-      actor: { type: 'agent', id: 'a-1' },
-      data: { status: 'solved' },
-    }),
-  ];
+/** Fresh id prefixes (`name1:`, `name2:` …), so every test reads back only its own rows. */
+export function prefixes(): (name: string) => string {
+  let n = 0;
+  return (name) => `${name}${++n}:`;
 }
