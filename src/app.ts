@@ -42,6 +42,8 @@ export interface AppDeps {
   services?: Services;
   /** The clock of every "now" the API answers with (tests pin it). */
   now?: () => number;
+  /** Tickets whose fold state ingest keeps in memory (when `services` is not given). */
+  ticketCacheSize?: number;
   /** Process metrics (CPU, memory, event loop) on /metrics; off in tests. */
   defaultMetrics?: boolean;
 }
@@ -125,7 +127,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { db: deps.db });
   const services =
     deps.services ??
-    createServices(deps.db, (err) => app.log.error({ err }, 'recomputation failed'));
+    createServices(deps.db, {
+      onJobError: (err) => app.log.error({ err }, 'recomputation failed'),
+      ticketCacheSize: deps.ticketCacheSize,
+    });
   const now = deps.now ?? Date.now;
   app.decorate('services', services);
   app.addHook('onClose', async () => services.jobs.stop());

@@ -3,6 +3,7 @@
  * the result down), so every setting is documented here and nowhere else.
  */
 import path from 'node:path';
+import { DEFAULT_TICKET_CACHE_SIZE } from './ingest/ticket-cache.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = [
@@ -23,6 +24,11 @@ export interface Config {
   dataDir: string;
   bootstrapKey: string | undefined;
   logLevel: LogLevel;
+  /**
+   * DESKMETRICS_TICKET_CACHE: how many tickets' fold states ingest keeps in memory (0 disables
+   * the cache: every touched ticket is refolded from its events).
+   */
+  ticketCacheSize: number;
 }
 
 export class ConfigError extends Error {}
@@ -42,6 +48,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (bootstrapKey !== undefined && bootstrapKey.length < 16) {
     throw new ConfigError('DESKMETRICS_BOOTSTRAP_KEY must be at least 16 characters');
   }
+  const cache = nonEmpty(env.DESKMETRICS_TICKET_CACHE);
+  const ticketCacheSize = cache === undefined ? DEFAULT_TICKET_CACHE_SIZE : Number(cache);
+  if (!Number.isSafeInteger(ticketCacheSize) || ticketCacheSize < 0) {
+    throw new ConfigError(
+      `DESKMETRICS_TICKET_CACHE must be a non-negative integer, got "${env.DESKMETRICS_TICKET_CACHE}"`,
+    );
+  }
   return {
     port,
     host: nonEmpty(env.HOST) ?? '127.0.0.1',
@@ -49,6 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(nonEmpty(env.DESKMETRICS_DATA_DIR) ?? '.deskmetrics-data'),
     bootstrapKey,
     logLevel,
+    ticketCacheSize,
   };
 }
 

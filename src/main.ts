@@ -19,6 +19,7 @@ export async function serve(config: Config): Promise<void> {
     transaction: database.transaction,
     logger: { level: config.logLevel },
     defaultMetrics: true,
+    ticketCacheSize: config.ticketCacheSize,
   });
   const where = config.databaseUrl
     ? 'PostgreSQL (DATABASE_URL)'

@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { IngestHooks } from './ingest/event-ingestor.js';
+import { TicketCache } from './ingest/ticket-cache.js';
 import { TicketUpdater } from './ingest/ticket-updater.js';
 import { CalendarRegistry } from './settings/calendar-registry.js';
 import { FoldContextProvider } from './settings/fold-context.js';
@@ -19,13 +20,19 @@ export interface Services {
   ticketUpdater: IngestHooks;
 }
 
-export function createServices(db: Kysely<DB>, onJobError?: (error: unknown) => void): Services {
+export interface ServiceOptions {
+  onJobError?: (error: unknown) => void;
+  /** Tickets whose fold state ingest keeps in memory (ingest/ticket-cache.ts). */
+  ticketCacheSize?: number;
+}
+
+export function createServices(db: Kysely<DB>, options: ServiceOptions = {}): Services {
   const calendars = new CalendarRegistry();
   const contexts = new FoldContextProvider(calendars);
   return {
     calendars,
     contexts,
-    jobs: new RecomputeJobs(db, contexts, 250, onJobError),
-    ticketUpdater: new TicketUpdater(contexts),
+    jobs: new RecomputeJobs(db, contexts, 250, options.onJobError),
+    ticketUpdater: new TicketUpdater(contexts, new TicketCache(options.ticketCacheSize)),
   };
 }

@@ -7,6 +7,7 @@
  */
 import { buildApp } from '../../src/app.js';
 import { bootstrapTenant } from '../../src/bootstrap.js';
+import { loadConfig } from '../../src/config.js';
 import { createServices } from '../../src/services.js';
 import { openDatabase } from '../../src/storage/database.js';
 import { migrate } from '../../src/storage/migrator.js';
@@ -15,7 +16,9 @@ const mode = process.argv[2] === 'storage' ? 'storage' : 'metrics';
 const database = await openDatabase({ url: process.env.DATABASE_URL, poolSize: 10 });
 await migrate(database.db);
 await bootstrapTenant(database.db, process.env.DESKMETRICS_BOOTSTRAP_KEY);
-const services = createServices(database.db);
+const services = createServices(database.db, {
+  ticketCacheSize: loadConfig().ticketCacheSize,
+});
 const app = await buildApp({
   db: database.db,
   transaction: database.transaction,

@@ -5,8 +5,7 @@
  * "accepted" the events are durable. `atomic` runs every batch in one transaction and rolls all of
  * it back on the first rejected event (validation error or conflict), reporting every error.
  */
-import { sql, type Kysely } from 'kysely';
-import type { DB } from '../storage/schema.js';
+import { sql } from 'kysely';
 import {
   allocateSeqs,
   COPY_EVENTS_STATEMENT,
@@ -36,7 +35,7 @@ export interface StoredEvent {
 
 export interface IngestHooks {
   /** Runs inside the batch's transaction with the events it newly stored. */
-  afterStore(trx: Kysely<DB>, tenantId: string, stored: readonly StoredEvent[]): Promise<void>;
+  afterStore(tx: Transaction, tenantId: string, stored: readonly StoredEvent[]): Promise<void>;
 }
 
 export interface IngestResult {
@@ -185,7 +184,7 @@ export class EventIngestor {
         );
       }
     }
-    if (this.hooks && stored.length > 0) await this.hooks.afterStore(tx.db, tenantId, stored);
+    if (this.hooks && stored.length > 0) await this.hooks.afterStore(tx, tenantId, stored);
     return { accepted: stored.length, duplicates, conflicts };
   }
 }

@@ -80,7 +80,8 @@ function normalise(value: unknown): unknown {
 
 async function storedRows(db: Kysely<DB>, tenantId: string, table: string, ids: string[]) {
   const { rows } = await sql<Record<string, unknown>>`
-    select * from ${sql.table(table)} where tenant_id = ${tenantId}::uuid and ticket_id = any(${ids}::text[])`.execute(
+    select d.* from unnest(${ids}::text[]) as x(id)
+    join ${sql.table(table)} d on d.tenant_id = ${tenantId}::uuid and d.ticket_id = x.id`.execute(
     db,
   );
   const byTicket = new Map<string, Array<Record<string, unknown>>>();
@@ -109,7 +110,6 @@ function compareRows(
 }
 
 const TICKET_COLUMNS = [
-  'state',
   'contributions',
   'derived',
   'status',

@@ -18,16 +18,17 @@ import {
 import { applyInPlace } from '../core/ticket/apply.js';
 import { compareEvents } from '../core/events.js';
 import { applyRollupDeltas } from '../storage/rollup.repository.js';
+import type { CopyIn, Transaction } from '../storage/database.js';
 import type { DB } from '../storage/schema.js';
 import {
-  countTicketEvents,
   loadTicketEvents,
+  loadContributions,
   lockTickets,
   writeTickets,
-  type LockedTicket,
   type TicketWrite,
 } from '../storage/ticket-state.repository.js';
 import type { FoldContextProvider } from '../settings/fold-context.js';
+import { TicketCache, type CachedTicket } from './ticket-cache.js';
 import type { IngestHooks, StoredEvent } from './event-ingestor.js';
 import { storedToCoreEvent, toCoreEvent } from './to-core-event.js';
 
@@ -37,64 +38,59 @@ export interface UpdateStats {
   refolded: number;
 }
 
-function resumable(
-  locked: LockedTicket | undefined,
-  events: TicketEvent[],
-  revision: number,
-): TicketState | null {
-  const state = locked?.state;
-  if (!state || locked.configRevision !== revision) return null;
-  return events.every((e) => canApplyAfter(state, e)) ? state : null;
-}
-
 /**
  * Folds the tickets and writes their derived rows and rollup deltas. `newEvents` holds the
  * events just stored per ticket; with `refold`, every ticket is refolded from its stored log.
+ * With a `cache`, a ticket whose cached state is current continues from it (when every new
+ * event sorts after the ones it has applied) and only its changed rows are written; the others
+ * are refolded from the log.
  */
 export async function updateTickets(
   db: Kysely<DB>,
   tenantId: string,
   newEvents: ReadonlyMap<string, TicketEvent[]>,
   context: { ctx: FoldContext; revision: number },
-  options: { refold?: boolean } = {},
+  options: { refold?: boolean; cache?: TicketCache; copyIn?: CopyIn | undefined } = {},
 ): Promise<UpdateStats> {
   const ids = [...newEvents.keys()];
-  const locked = await lockTickets(db, tenantId, ids);
+  const { tickets: locked, xid } = await lockTickets(db, tenantId, ids);
   const states = new Map<string, TicketState>();
-  const sorted = new Map<string, TicketEvent[]>();
+  const cached = new Map<string, CachedTicket>();
   const toRefold: string[] = [];
-  /** Never folded: when the log holds only the new events, they are the whole fold. */
+  /** Created by this batch: the new events are the ticket's whole log. */
   const unfolded: string[] = [];
+  const sorted = new Map<string, TicketEvent[]>();
   for (const id of ids) {
-    const events = [...(newEvents.get(id) ?? [])].sort(compareEvents);
+    const row = locked.get(id)!;
+    const entry = options.cache?.take(tenantId, id, row.rev);
+    // The entry's rows and contributions are what is stored even when its state cannot go on.
+    if (entry !== undefined) cached.set(id, entry);
     if (options.refold) {
       toRefold.push(id);
       continue;
     }
-    const state = resumable(locked.get(id), events, context.revision);
-    if (state === null) {
-      if (!locked.get(id)?.state && events.length > 0) {
-        sorted.set(id, events);
-        unfolded.push(id);
-      } else toRefold.push(id);
+    const events = [...(newEvents.get(id) ?? [])].sort(compareEvents);
+    if (row.created) {
+      sorted.set(id, events);
+      unfolded.push(id);
+      continue;
+    }
+    const state = entry?.state;
+    if (
+      state === undefined ||
+      row.configRevision !== context.revision ||
+      !events.every((e) => canApplyAfter(state, e))
+    ) {
+      toRefold.push(id);
       continue;
     }
     for (const event of events) applyInPlace(state, event, context.ctx);
     states.set(id, state);
   }
-  let foldedFromNew = 0;
-  if (unfolded.length > 0) {
-    // The new events are stored (this transaction): equal counts mean the same events, so
-    // they need not be read back.
-    const counts = await countTicketEvents(db, tenantId, unfolded);
-    for (const id of unfolded) {
-      const events = sorted.get(id)!;
-      if (counts.get(id) === events.length) {
-        states.set(id, foldTicket(events, context.ctx));
-        foldedFromNew += 1;
-      } else toRefold.push(id);
-    }
-  }
+  // A ticket row is created in the transaction that stores the ticket's first events (every
+  // ingest path runs this hook), so a row created now means the log holds only the new events.
+  for (const id of unfolded) states.set(id, foldTicket(sorted.get(id)!, context.ctx));
+  const foldedFromNew = unfolded.length;
   const byTicket = new Map<string, TicketEvent[]>();
   for (const row of await loadTicketEvents(db, tenantId, toRefold)) {
     const list = byTicket.get(row.ticket_id) ?? [];
@@ -102,6 +98,12 @@ export async function updateTickets(
     byTicket.set(row.ticket_id, list);
   }
   for (const id of toRefold) states.set(id, foldTicket(byTicket.get(id) ?? [], context.ctx));
+  // Contributions to withdraw, for the tickets whose cache entry does not hold them.
+  const storedContributions = await loadContributions(
+    db,
+    tenantId,
+    ids.filter((id) => !cached.has(id) && !locked.get(id)!.created),
+  );
 
   const writes: TicketWrite[] = [];
   const deltas = new RollupDeltas();
@@ -109,19 +111,32 @@ export async function updateTickets(
     const state = states.get(id)!;
     const derived = deriveTicket(state, context.ctx);
     const contributions = keyedTicketContributions(derived);
-    const before = locked.get(id);
-    const changed = deltas.addTicket(before?.contributions ?? [], contributions);
+    const entry = cached.get(id);
+    const before = entry?.contributions ?? storedContributions.get(id);
+    const changed = deltas.addTicket(before ?? [], contributions);
     writes.push({
       ticketId: id,
       state,
       derived,
       contributions: contributions.rows,
       configRevision: context.revision,
-      contributionsStored: !changed && before?.hasContributions === true,
+      contributionsStored: !changed && before !== undefined,
+      previous: entry?.rows,
+      created: locked.get(id)!.created,
     });
   }
-  await writeTickets(db, tenantId, writes);
+  const written = await writeTickets(db, tenantId, writes, options.copyIn);
   await applyRollupDeltas(db, tenantId, deltas.rows());
+  if (options.cache) {
+    for (const w of writes) {
+      options.cache.put(tenantId, w.ticketId, {
+        rev: xid,
+        state: w.state,
+        contributions: w.contributions,
+        rows: written.get(w.ticketId)!.rows,
+      });
+    }
+  }
   return {
     tickets: ids.length,
     continued: ids.length - toRefold.length - foldedFromNew,
@@ -131,20 +146,26 @@ export async function updateTickets(
 
 /** The ingest hook: runs in the batch's transaction with the events it newly stored. */
 export class TicketUpdater implements IngestHooks {
-  constructor(private readonly contexts: FoldContextProvider) {}
+  constructor(
+    private readonly contexts: FoldContextProvider,
+    readonly cache: TicketCache = new TicketCache(),
+  ) {}
 
   async afterStore(
-    trx: Kysely<DB>,
+    tx: Transaction,
     tenantId: string,
     stored: readonly StoredEvent[],
   ): Promise<void> {
-    const context = await this.contexts.forUpdate(trx, tenantId);
+    const context = await this.contexts.forUpdate(tx.db, tenantId);
     const byTicket = new Map<string, TicketEvent[]>();
     for (const { event, seq } of stored) {
       const list = byTicket.get(event.ticketId) ?? [];
       list.push(toCoreEvent(event, seq));
       byTicket.set(event.ticketId, list);
     }
-    await updateTickets(trx, tenantId, byTicket, context);
+    await updateTickets(tx.db, tenantId, byTicket, context, {
+      cache: this.cache,
+      copyIn: tx.copyIn,
+    });
   }
 }

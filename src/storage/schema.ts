@@ -60,7 +60,6 @@ export interface SlaPolicyVersionTable {
 export interface TicketTable {
   tenant_id: string;
   ticket_id: string;
-  state: ColumnType<unknown, string | null, string | null>;
   contributions: ColumnType<unknown, string | null, string | null>;
   derived: ColumnType<unknown, string | null, string | null>;
   status: string | null;
@@ -76,6 +75,8 @@ export interface TicketTable {
   last_occurred_at: Timestamp | null;
   last_seq: ColumnType<string | null, string | number | null, string | number | null>;
   config_revision: ColumnType<string | null, string | number | null, string | number | null>;
+  /** xid8 of the transaction that last wrote the row (as text). */
+  rev: string | null;
   updated_at: GeneratedTimestamp;
 }
 

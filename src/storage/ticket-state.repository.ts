@@ -9,15 +9,22 @@ import type { Contribution } from '../core/aggregate/index.js';
 import type { TicketState } from '../core/ticket/index.js';
 import type { DerivedTicket } from '../core/ticket/index.js';
 import type { StoredEventRow } from './ticket-event.repository.js';
+import type { CopyIn } from './database.js';
 import type { DB } from './schema.js';
 
 export interface LockedTicket {
   ticketId: string;
-  state: TicketState | null;
-  /** As stored; [] when none is (`hasContributions` false). */
-  contributions: Contribution[];
-  hasContributions: boolean;
+  /** xid8 of the transaction that last wrote the derived rows (null: never written). */
+  rev: string | null;
   configRevision: number | null;
+  /** The row was created by this call: the ticket has no derived rows or contributions yet. */
+  created: boolean;
+}
+
+export interface LockedTickets {
+  tickets: Map<string, LockedTicket>;
+  /** This transaction's xid8: the rev the rows written now will carry. */
+  xid: string;
 }
 
 /** Creates missing ticket rows and locks all of `ticketIds` for the transaction. */
@@ -25,49 +32,60 @@ export async function lockTickets(
   db: Kysely<DB>,
   tenantId: string,
   ticketIds: readonly string[],
-): Promise<Map<string, LockedTicket>> {
+): Promise<LockedTickets> {
   const sorted = [...new Set(ticketIds)].sort();
-  await sql`
+  const inserted = await sql<{ ticket_id: string }>`
     insert into ticket (tenant_id, ticket_id)
     select ${tenantId}::uuid, t.id from unnest(${sorted}::text[]) with ordinality as t(id, ord)
     order by t.ord
-    on conflict (tenant_id, ticket_id) do nothing`.execute(db);
+    on conflict (tenant_id, ticket_id) do nothing
+    returning ticket_id`.execute(db);
+  const created = new Set(inserted.rows.map((r) => r.ticket_id));
   const { rows } = await sql<{
     ticket_id: string;
-    state: unknown;
-    contributions: unknown;
+    rev: string | null;
     config_revision: string | number | null;
+    xid: string;
   }>`
-    select ticket_id, state, contributions, config_revision from ticket
-    where tenant_id = ${tenantId}::uuid and ticket_id = any(${sorted}::text[])
-    order by ticket_id
-    for update`.execute(db);
-  return new Map(
-    rows.map((r) => [
-      r.ticket_id,
-      {
-        ticketId: r.ticket_id,
-        state: (r.state as TicketState | null) ?? null,
-        contributions: (r.contributions as Contribution[] | null) ?? [],
-        hasContributions: r.contributions !== null,
-        configRevision: r.config_revision === null ? null : Number(r.config_revision),
-      },
-    ]),
-  );
+    select t.ticket_id, t.rev::text as rev, t.config_revision, pg_current_xact_id()::text as xid
+    from unnest(${sorted}::text[]) as x(id)
+    join ticket t on t.tenant_id = ${tenantId}::uuid and t.ticket_id = x.id
+    order by t.ticket_id
+    for update of t`.execute(db);
+  let xid = rows[0]?.xid;
+  if (xid === undefined) {
+    const r = await sql<{ xid: string }>`select pg_current_xact_id()::text as xid`.execute(db);
+    xid = r.rows[0]!.xid;
+  }
+  return {
+    xid,
+    tickets: new Map(
+      rows.map((r) => [
+        r.ticket_id,
+        {
+          ticketId: r.ticket_id,
+          rev: r.rev,
+          configRevision: r.config_revision === null ? null : Number(r.config_revision),
+          created: created.has(r.ticket_id),
+        },
+      ]),
+    ),
+  };
 }
 
-/** How many events the log holds for each of the tickets (absent: none). */
-export async function countTicketEvents(
+/** The contributions stored for each of the tickets (absent: none written). */
+export async function loadContributions(
   db: Kysely<DB>,
   tenantId: string,
   ticketIds: readonly string[],
-): Promise<Map<string, number>> {
+): Promise<Map<string, Contribution[]>> {
   if (ticketIds.length === 0) return new Map();
-  const { rows } = await sql<{ ticket_id: string; n: number }>`
-    select ticket_id, count(*)::int as n from ticket_event
-    where tenant_id = ${tenantId}::uuid and ticket_id = any(${[...ticketIds]}::text[])
-    group by ticket_id`.execute(db);
-  return new Map(rows.map((r) => [r.ticket_id, Number(r.n)]));
+  const { rows } = await sql<{ ticket_id: string; contributions: Contribution[] }>`
+    select t.ticket_id, t.contributions
+    from unnest(${[...ticketIds]}::text[]) as x(id)
+    join ticket t on t.tenant_id = ${tenantId}::uuid and t.ticket_id = x.id
+    where t.contributions is not null`.execute(db);
+  return new Map(rows.map((r) => [r.ticket_id, r.contributions]));
 }
 
 /** Every stored event of the tickets, in fold order (occurred_at, then arrival). */
@@ -78,11 +96,22 @@ export async function loadTicketEvents(
 ): Promise<StoredEventRow[]> {
   if (ticketIds.length === 0) return [];
   const { rows } = await sql<StoredEventRow>`
-    select event_id, ticket_id, type, occurred_at, actor_type, actor_id, data, seq
-    from ticket_event
-    where tenant_id = ${tenantId}::uuid and ticket_id = any(${[...ticketIds]}::text[])
-    order by ticket_id, occurred_at, seq`.execute(db);
+    select e.event_id, e.ticket_id, e.type, e.occurred_at, e.actor_type, e.actor_id, e.data, e.seq
+    from unnest(${[...ticketIds]}::text[]) as x(id)
+    join ticket_event e on e.tenant_id = ${tenantId}::uuid and e.ticket_id = x.id
+    order by e.ticket_id, e.occurred_at, e.seq`.execute(db);
   return rows;
+}
+
+/**
+ * A ticket's stored derived rows, per table: their COPY lines (no tenant column) joined by
+ * newlines, in derivation order ('' when none). One flat string per table keeps a cached ticket
+ * cheap for the garbage collector.
+ */
+export interface StoredRowTexts {
+  clocks: string;
+  contacts: string;
+  segments: string;
 }
 
 export interface TicketWrite {
@@ -93,6 +122,13 @@ export interface TicketWrite {
   configRevision: number;
   /** The stored contributions already are `contributions` (as JSON): keep them, send nothing. */
   contributionsStored?: boolean;
+  /**
+   * The ticket's stored derived rows as last written (from the ticket cache): only rows that
+   * differ are written. Absent: unknown, every row of the ticket is replaced.
+   */
+  previous?: StoredRowTexts;
+  /** The ticket row was just created: it has no derived rows to delete. */
+  created?: boolean;
 }
 
 const DAY_MS = 86_400_000;
@@ -147,12 +183,12 @@ export function isoString(ms: number): string {
 const iso = (ms: number | null | undefined) =>
   ms === null || ms === undefined ? null : isoString(ms);
 
-export function ticketJson(w: TicketWrite) {
+/** The ticket row; without `contributions` when `withContributions` is false (they are kept). */
+export function ticketJson(w: TicketWrite, withContributions = true) {
   const t = w.derived.ticket;
   return {
     ticket_id: w.ticketId,
-    state: w.state,
-    contributions: w.contributions,
+    contributions: withContributions ? w.contributions : undefined,
     derived: t,
     status: t.exists ? t.status : null,
     priority: t.priority,
@@ -238,89 +274,305 @@ export function segmentJson(w: TicketWrite) {
   }));
 }
 
-/** The JSON parameters of {@link writeTickets}: ticket rows, then each derived table's rows. */
-export interface TicketWriteParams {
+/** A derived table: its key columns within a ticket and every column, as jsonb_to_recordset types. */
+interface DerivedTable {
+  table: 'sla_clock' | 'contact' | 'backlog_segment';
+  rows: (w: TicketWrite) => Array<Record<string, unknown>>;
+  key: (row: Record<string, unknown>) => string;
+  /** The same key read from the row's COPY line. */
+  lineKey: (line: string) => string;
+  keyColumns: readonly string[];
+  columns: ReadonlyArray<readonly [string, string]>;
+  slot: keyof StoredRowTexts;
+}
+
+const DERIVED_TABLES: readonly DerivedTable[] = [
+  {
+    table: 'sla_clock',
+    slot: 'clocks',
+    rows: clockJson,
+    key: (r) => `${r.metric as string}|${r.cycle as number}`,
+    lineKey: (line) => {
+      const [, metric, cycle] = line.split('\t', 3);
+      return `${metric}|${cycle}`;
+    },
+    keyColumns: ['metric', 'cycle'],
+    columns: [
+      ['ticket_id', 'text'],
+      ['metric', 'text'],
+      ['cycle', 'int'],
+      ['policy_id', 'text'],
+      ['policy_version', 'int'],
+      ['calendar_id', 'text'],
+      ['status', 'text'],
+      ['stop_reason', 'text'],
+      ['started_at', 'timestamptz'],
+      ['stopped_at', 'timestamptz'],
+      ['target_seconds', 'float8'],
+      ['elapsed_business_seconds', 'float8'],
+      ['elapsed_calendar_seconds', 'float8'],
+      ['paused_calendar_seconds', 'float8'],
+      ['running_since', 'timestamptz'],
+      ['due_at', 'timestamptz'],
+      ['at_risk_at', 'timestamptz'],
+      ['breached_at', 'timestamptz'],
+      ['decided_at', 'timestamptz'],
+      ['team', 'text'],
+      ['agent', 'text'],
+      ['priority', 'text'],
+      ['channel', 'text'],
+      ['category', 'text'],
+      ['segments', 'jsonb'],
+    ],
+  },
+  {
+    table: 'contact',
+    slot: 'contacts',
+    rows: contactJson,
+    key: (r) => String(r.n),
+    lineKey: (line) => line.split('\t', 2)[1]!,
+    keyColumns: ['n'],
+    columns: [
+      ['ticket_id', 'text'],
+      ['n', 'int'],
+      ['ended_at', 'timestamptz'],
+      ['started_at', 'timestamptz'],
+      ['agent_id', 'text'],
+      ['channel', 'text'],
+      ['team', 'text'],
+      ['priority', 'text'],
+      ['category', 'text'],
+      ['policy_id', 'text'],
+      ['talk_seconds', 'float8'],
+      ['hold_seconds', 'float8'],
+      ['wrap_seconds', 'float8'],
+      ['handle_seconds', 'float8'],
+    ],
+  },
+  {
+    table: 'backlog_segment',
+    slot: 'segments',
+    rows: segmentJson,
+    key: (r) => String(r.n),
+    lineKey: (line) => line.split('\t', 2)[1]!,
+    keyColumns: ['n'],
+    columns: [
+      ['ticket_id', 'text'],
+      ['n', 'int'],
+      ['valid_from', 'timestamptz'],
+      ['valid_to', 'timestamptz'],
+      ['status', 'text'],
+      ['team', 'text'],
+      ['agent', 'text'],
+      ['priority', 'text'],
+      ['category', 'text'],
+      ['channel', 'text'],
+      ['policy_id', 'text'],
+      ['calendar_id', 'text'],
+      ['created_at', 'timestamptz'],
+    ],
+  },
+];
+
+/** What {@link writeTickets} sends for one derived table. */
+export interface DerivedTableWrite {
+  /** Tickets whose every stored row is deleted first (their stored rows are unknown). */
+  replaceAll: string[];
+  /** Rows to delete, as `{ticket_id, ...key}`: gone, or (with COPY) changed and copied anew. */
+  deleted: Array<Record<string, unknown>>;
+  /** The rows to write: new or changed. */
+  rows: Array<Record<string, unknown>>;
+  /** Their COPY lines (without the tenant column). */
+  lines: string[];
+}
+
+/** What a ticket's rows are once written (what the ticket cache keeps). */
+export interface WrittenTicket {
+  rows: StoredRowTexts;
+}
+
+/** The parameters of {@link writeTickets}, and what each ticket's rows are once written. */
+export interface TicketWritePlan {
   tickets: string;
-  /** null: no row to insert. */
-  clocks: string | null;
-  contacts: string | null;
-  segments: string | null;
+  tables: Map<DerivedTable['table'], DerivedTableWrite>;
+  written: Map<string, WrittenTicket>;
 }
 
-const arrayJson = (rows: readonly unknown[]) => (rows.length > 0 ? JSON.stringify(rows) : null);
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
 
-/** A ticket row of the UPDATE: `contributions` null keeps the stored ones. */
-function ticketUpdateJson(w: TicketWrite) {
-  const row = ticketJson(w);
-  return w.contributionsStored === true ? { ...row, contributions: null } : row;
+/** A COPY text field: backslash, tab, newline and carriage return escaped. */
+function copyField(value: string): string {
+  if (!NEEDS_ESCAPE.test(value)) return value;
+  return value
+    .replace(/\\/g, '\\\\')
+    .replace(/\t/g, '\\t')
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r');
 }
 
-export function ticketWriteParams(writes: readonly TicketWrite[]): TicketWriteParams {
-  return {
-    tickets: JSON.stringify(writes.map(ticketUpdateJson)),
-    clocks: arrayJson(writes.flatMap(clockJson)),
-    contacts: arrayJson(writes.flatMap(contactJson)),
-    segments: arrayJson(writes.flatMap(segmentJson)),
-  };
+/** One row as a COPY text line (no tenant column, no newline), in the table spec's column order. */
+function copyLine(spec: DerivedTable, row: Record<string, unknown>): string {
+  let line = '';
+  for (let i = 0; i < spec.columns.length; i++) {
+    const [name, type] = spec.columns[i]!;
+    const v = row[name];
+    let field: string;
+    if (v === null || v === undefined) field = '\\N';
+    else if (type === 'jsonb') field = copyField(JSON.stringify(v));
+    else if (typeof v === 'string') field = copyField(v);
+    else if (typeof v === 'boolean') field = v ? 't' : 'f';
+    else field = typeof v === 'number' ? String(v) : copyField(JSON.stringify(v));
+    line += i === 0 ? field : '\t' + field;
+  }
+  return line;
 }
 
-/** Replaces the derived rows of the written tickets. */
+/** A ticket row of the UPDATE as JSON; without `contributions` the stored ones are kept. */
+function ticketUpdateJson(w: TicketWrite): string {
+  return JSON.stringify(ticketJson(w, w.contributionsStored !== true));
+}
+
+function storedLines(
+  spec: DerivedTable,
+  text: string | undefined,
+): Map<string, string> | undefined {
+  if (text === undefined) return undefined;
+  const lines = new Map<string, string>();
+  if (text === '') return lines;
+  for (const line of text.split('\n')) lines.set(spec.lineKey(line), line);
+  return lines;
+}
+
+/**
+ * Compares each ticket's rows with what is stored and plans the smallest write. A row is
+ * compared by its COPY line, which is also what the cache keeps of it.
+ */
+export function planTicketWrites(writes: readonly TicketWrite[], copy: boolean): TicketWritePlan {
+  const written = new Map<string, WrittenTicket>();
+  writes.forEach((w) => {
+    written.set(w.ticketId, { rows: { clocks: '', contacts: '', segments: '' } });
+  });
+  const tables = new Map<DerivedTable['table'], DerivedTableWrite>();
+  for (const spec of DERIVED_TABLES) {
+    const write: DerivedTableWrite = { replaceAll: [], deleted: [], rows: [], lines: [] };
+    for (const w of writes) {
+      const before = storedLines(spec, w.previous?.[spec.slot]);
+      if (before === undefined && w.created !== true) write.replaceAll.push(w.ticketId);
+      const now: string[] = [];
+      for (const row of spec.rows(w)) {
+        const line = copyLine(spec, row);
+        now.push(line);
+        const key = spec.key(row);
+        const old = before?.get(key);
+        before?.delete(key);
+        if (old === line) continue;
+        write.rows.push(row);
+        write.lines.push(line);
+        // COPY cannot update: a changed row is deleted and copied anew.
+        if (old !== undefined && copy) write.deleted.push(keyOf(spec, row));
+      }
+      // What is left of the stored rows no longer exists.
+      for (const key of before?.keys() ?? []) {
+        write.deleted.push(rowOfKey(spec, w.ticketId, key));
+      }
+      written.get(w.ticketId)!.rows[spec.slot] = now.join('\n');
+    }
+    tables.set(spec.table, write);
+  }
+  const tickets = `[${writes.map(ticketUpdateJson).join(',')}]`;
+  return { tickets, tables, written };
+}
+
+function keyOf(spec: DerivedTable, row: Record<string, unknown>): Record<string, unknown> {
+  const id: Record<string, unknown> = { ticket_id: row.ticket_id };
+  for (const column of spec.keyColumns) id[column] = row[column];
+  return id;
+}
+
+/** The key columns of a row from its key text (see each spec's `key`). */
+function rowOfKey(spec: DerivedTable, ticketId: string, key: string): Record<string, unknown> {
+  const parts = key.split('|');
+  const row: Record<string, unknown> = { ticket_id: ticketId };
+  spec.keyColumns.forEach((column, i) => {
+    const type = spec.columns.find(([n]) => n === column)![1];
+    row[column] = type === 'int' ? Number(parts[i]) : parts[i];
+  });
+  return row;
+}
+
+/**
+ * Writes the tickets' rows: the ticket row (stamped with this transaction's id as `rev`), and
+ * of each derived table only the rows that changed — by COPY when `copyIn` is given (a server),
+ * else by an upsert. Returns what each ticket's rows now are.
+ */
 export async function writeTickets(
   db: Kysely<DB>,
   tenantId: string,
   writes: readonly TicketWrite[],
-): Promise<void> {
-  if (writes.length === 0) return;
-  const ids = writes.map((w) => w.ticketId);
+  copyIn?: CopyIn,
+): Promise<Map<string, WrittenTicket>> {
+  if (writes.length === 0) return new Map();
   const tenant = sql`${tenantId}::uuid`;
-  const params = ticketWriteParams(writes);
+  const plan = planTicketWrites(writes, copyIn !== undefined);
   await sql`
     update ticket t set
-      state = x.state, contributions = coalesce(x.contributions, t.contributions),
+      contributions = coalesce(x.contributions, t.contributions),
       derived = x.derived, status = x.status,
       priority = x.priority, channel = x.channel, team = x.team, assignee_id = x.assignee_id,
       category = x.category, created_at = x.created_at, deleted = x.deleted,
       first_solved_at = x.first_solved_at, policy_id = x.policy_id,
       last_occurred_at = x.last_occurred_at, last_seq = x.last_seq,
-      config_revision = x.config_revision, updated_at = now()
-    from jsonb_to_recordset(${params.tickets}::jsonb) as x(
-      ticket_id text, state jsonb, contributions jsonb, derived jsonb, status text, priority text,
+      config_revision = x.config_revision, rev = pg_current_xact_id(), updated_at = now()
+    from jsonb_to_recordset(${plan.tickets}::jsonb) as x(
+      ticket_id text, contributions jsonb, derived jsonb, status text, priority text,
       channel text, team text, assignee_id text, category text, created_at timestamptz,
       deleted boolean, first_solved_at timestamptz, policy_id text, last_occurred_at timestamptz,
       last_seq bigint, config_revision bigint)
     where t.tenant_id = ${tenant} and t.ticket_id = x.ticket_id`.execute(db);
-  for (const table of ['sla_clock', 'contact', 'backlog_segment']) {
-    await sql`delete from ${sql.table(table)} where tenant_id = ${tenant} and ticket_id = any(${ids}::text[])`.execute(
-      db,
+  for (const spec of DERIVED_TABLES) {
+    const write = plan.tables.get(spec.table)!;
+    const table = sql.table(spec.table);
+    const columnType = (c: string) => sql.raw(spec.columns.find(([n]) => n === c)![1]);
+    if (write.replaceAll.length > 0) {
+      await sql`
+        delete from ${table} d using unnest(${write.replaceAll}::text[]) as x(id)
+        where d.tenant_id = ${tenant} and d.ticket_id = x.id`.execute(db);
+    }
+    if (write.deleted.length > 0) {
+      const keyColumns = ['ticket_id', ...spec.keyColumns];
+      const arrays = sql.join(
+        keyColumns.map((c) => sql`${write.deleted.map((k) => k[c])}::${columnType(c)}[]`),
+      );
+      const match = sql.join(
+        keyColumns.map((c) => sql`d.${sql.ref(c)} = x.${sql.ref(c)}`),
+        sql` and `,
+      );
+      await sql`
+        delete from ${table} d using unnest(${arrays}) as x(${sql.join(keyColumns.map((c) => sql.ref(c)))})
+        where d.tenant_id = ${tenant} and ${match}`.execute(db);
+    }
+    if (write.rows.length === 0) continue;
+    if (copyIn) {
+      const names = spec.columns.map(([c]) => c).join(', ');
+      let text = '';
+      for (const line of write.lines) text += `${tenantId}\t${line}\n`;
+      await copyIn(`copy ${spec.table} (tenant_id, ${names}) from stdin`, text);
+      continue;
+    }
+    const def = sql.join(spec.columns.map(([c, type]) => sql`${sql.ref(c)} ${sql.raw(type)}`));
+    const names = sql.join(spec.columns.map(([c]) => sql.ref(c)));
+    const conflict = sql.join(
+      ['tenant_id', 'ticket_id', ...spec.keyColumns].map((c) => sql.ref(c)),
     );
-  }
-  if (params.clocks !== null) {
-    await sql`
-      insert into sla_clock
-      select ${tenant}, x.* from jsonb_to_recordset(${params.clocks}::jsonb) as x(
-        ticket_id text, metric text, cycle int, policy_id text, policy_version int, calendar_id text,
-        status text, stop_reason text, started_at timestamptz, stopped_at timestamptz,
-        target_seconds float8, elapsed_business_seconds float8, elapsed_calendar_seconds float8,
-        paused_calendar_seconds float8, running_since timestamptz, due_at timestamptz,
-        at_risk_at timestamptz, breached_at timestamptz, decided_at timestamptz, team text,
-        agent text, priority text, channel text, category text, segments jsonb)`.execute(db);
-  }
-  if (params.contacts !== null) {
-    await sql`
-      insert into contact
-      select ${tenant}, x.* from jsonb_to_recordset(${params.contacts}::jsonb) as x(
-        ticket_id text, n int, ended_at timestamptz, started_at timestamptz, agent_id text,
-        channel text, team text, priority text, category text, policy_id text,
-        talk_seconds float8, hold_seconds float8, wrap_seconds float8, handle_seconds float8)`.execute(
-      db,
+    const updates = sql.join(
+      spec.columns
+        .filter(([c]) => c !== 'ticket_id' && !spec.keyColumns.includes(c))
+        .map(([c]) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`),
     );
-  }
-  if (params.segments !== null) {
     await sql`
-      insert into backlog_segment
-      select ${tenant}, x.* from jsonb_to_recordset(${params.segments}::jsonb) as x(
-        ticket_id text, n int, valid_from timestamptz, valid_to timestamptz, status text,
-        team text, agent text, priority text, channel text, category text, policy_id text,
-        calendar_id text, created_at timestamptz)`.execute(db);
+      insert into ${table} (tenant_id, ${names})
+      select ${tenant}, ${names} from jsonb_to_recordset(${JSON.stringify(write.rows)}::jsonb) as x(${def})
+      on conflict (${conflict}) do update set ${updates}`.execute(db);
   }
+  return plan.written;
 }

@@ -15,6 +15,7 @@ import type { CalendarDefinition } from '../../src/core/calendar/index.js';
 import { insertCalendarVersion } from '../../src/storage/calendar.repository.js';
 import { insertPolicyVersion } from '../../src/storage/sla-policy.repository.js';
 import { ROLLUPS } from '../../src/storage/rollup.repository.js';
+import { buildApp } from '../../src/app.js';
 import { ticketStreams, GEN_POLICIES } from '../factories/arbitraries.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 
@@ -82,7 +83,7 @@ const MEASURES: Record<string, readonly string[]> = Object.fromEntries(
 
 const TABLES: Record<string, string> = {
   ticket:
-    'ticket_id, state, contributions, derived, status, created_at, deleted, first_solved_at, policy_id, last_occurred_at',
+    'ticket_id, contributions, derived, status, created_at, deleted, first_solved_at, policy_id, last_occurred_at',
   sla_clock: '*',
   contact: '*',
   backlog_segment: '*',
@@ -162,5 +163,68 @@ describe('incremental ingest = in-order ingest = rebuild from events', () => {
       }),
       { numRuns: Number(process.env.PROPERTY_RUNS ?? 100) },
     );
+  }, 600_000);
+
+  it('holds with two processes writing the same tickets and batches rolled back after folding', async () => {
+    // A second app on the same database: its own ticket cache, like a second service process.
+    const other = await buildApp({ db: t.database.db, transaction: t.database.transaction });
+    const apps = [t.app, other];
+    let run = 0;
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          ticketStreams(3, 10),
+          fc.array(
+            fc.record({
+              size: fc.integer({ min: 1, max: 6 }),
+              app: fc.nat(1),
+              rollBack: fc.boolean(),
+            }),
+            { minLength: 60, maxLength: 60 },
+          ),
+          async (streams, plan) => {
+            run += 1;
+            const events = streams.flat().map(wire);
+            const inOrder = await configuredTenant(`cache-in-order-${run}`);
+            const mixed = await configuredTenant(`cache-mixed-${run}`);
+            const sorted = [...events].sort((a, b) => a.occurred_at.localeCompare(b.occurred_at));
+            await send(inOrder.headers, sorted);
+            // A poison event: same id as the first one, other content. In an atomic request it
+            // rolls the whole transaction back after the batch was folded and cached.
+            const poison = { ...sorted[0]!, data: { ...sorted[0]!.data, poisoned: true } };
+            await send(mixed.headers, [sorted[0]!]);
+            for (let i = 1, step = 0; i < sorted.length; step += 1) {
+              const p = plan[step % plan.length]!;
+              const batch = sorted.slice(i, i + p.size);
+              const app = apps[p.app]!;
+              if (p.rollBack) {
+                const res = await app.inject({
+                  method: 'POST',
+                  url: '/v1/events?atomic=true',
+                  headers: mixed.headers,
+                  payload: [...batch, poison],
+                });
+                expect(res.statusCode).toBe(422);
+              }
+              const res = await app.inject({
+                method: 'POST',
+                url: '/v1/events',
+                headers: mixed.headers,
+                payload: batch,
+              });
+              expect(res.json()).toMatchObject({ accepted: batch.length, rejected: 0 });
+              i += p.size;
+            }
+            expect(await snapshot(mixed.tenantId)).toEqual(await snapshot(inOrder.tenantId));
+            expect(
+              await verifyTenant(t.database.db, mixed.tenantId, t.app.services.contexts),
+            ).toEqual([]);
+          },
+        ),
+        { numRuns: Number(process.env.PROPERTY_RUNS ?? 40) },
+      );
+    } finally {
+      await other.close();
+    }
   }, 600_000);
 });

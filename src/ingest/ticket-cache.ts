@@ -1,0 +1,64 @@
+/**
+ * Hot ticket fold states, kept in process memory between ingest batches so a batch continues
+ * each ticket's fold without reading or writing its state, and rewrites only the derived rows
+ * that changed. The database stays the only source of truth: an entry is used only when its
+ * `rev` equals the ticket row's `rev` (the xid of the transaction that last wrote it), so an
+ * entry from a transaction that rolled back, or a ticket written since by another process, a
+ * rebuild or a recomputation job, is never used; the ticket is then refolded from its events.
+ *
+ * Entries are taken out while a transaction works on them (the fold mutates the state in place)
+ * and put back with the new rev once its rows are written. Least recently written entries are
+ * evicted past `maxEntries`.
+ */
+import type { Contribution } from '../core/aggregate/index.js';
+import type { TicketState } from '../core/ticket/index.js';
+import type { StoredRowTexts } from '../storage/ticket-state.repository.js';
+
+export interface CachedTicket {
+  /** xid8 (as text) of the transaction that wrote the rows below. */
+  rev: string;
+  /** The fold state after the events applied so far (the fold goes on mutating it). */
+  state: TicketState;
+  /** The contributions added to the rollups, as written (sorted by key). */
+  contributions: Contribution[];
+  /** The derived rows as stored: flat strings, cheap for the garbage collector. */
+  rows: StoredRowTexts;
+}
+
+export const DEFAULT_TICKET_CACHE_SIZE = 25_000;
+
+export class TicketCache {
+  private readonly entries = new Map<string, CachedTicket>();
+
+  constructor(readonly maxEntries: number = DEFAULT_TICKET_CACHE_SIZE) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Removes and returns the entry if it was written at `rev`; a stale entry is dropped. */
+  take(tenantId: string, ticketId: string, rev: string | null): CachedTicket | undefined {
+    const key = cacheKey(tenantId, ticketId);
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    this.entries.delete(key);
+    return rev !== null && entry.rev === rev ? entry : undefined;
+  }
+
+  put(tenantId: string, ticketId: string, entry: CachedTicket): void {
+    if (this.maxEntries <= 0) return;
+    const key = cacheKey(tenantId, ticketId);
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    if (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+const cacheKey = (tenantId: string, ticketId: string) => `${tenantId}\u0000${ticketId}`;

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { DEFAULT_TICKET_CACHE_SIZE } from '../../src/ingest/ticket-cache.js';
+
+describe('loadConfig', () => {
+  it('has defaults for everything', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      databaseUrl: undefined,
+      logLevel: 'info',
+      ticketCacheSize: DEFAULT_TICKET_CACHE_SIZE,
+    });
+  });
+
+  it.each([
+    ['0', 0],
+    ['250000', 250_000],
+    [' ', DEFAULT_TICKET_CACHE_SIZE],
+  ])('reads DESKMETRICS_TICKET_CACHE=%j', (value, size) => {
+    expect(loadConfig({ DESKMETRICS_TICKET_CACHE: value }).ticketCacheSize).toBe(size);
+  });
+
+  it.each([
+    ['DESKMETRICS_TICKET_CACHE', '-1'],
+    ['DESKMETRICS_TICKET_CACHE', '1.5'],
+    ['DESKMETRICS_TICKET_CACHE', 'lots'],
+    ['PORT', '70000'],
+    ['LOG_LEVEL', 'loud'],
+    ['DESKMETRICS_BOOTSTRAP_KEY', 'short'],
+  ])('rejects %s=%j naming the variable', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(name);
+  });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { TicketState } from '../../../src/core/ticket/index.js';
+import { TicketCache, type CachedTicket } from '../../../src/ingest/ticket-cache.js';
+
+const entry = (rev: string): CachedTicket => ({
+  rev,
+  state: { rev } as unknown as TicketState,
+  contributions: [],
+  rows: { clocks: '', contacts: '', segments: '' },
+});
+
+describe('TicketCache', () => {
+  it('gives an entry only for the rev it was written at, and takes it out', () => {
+    const cache = new TicketCache(10);
+    const e = entry('100');
+    cache.put('t', 'a', e);
+    expect(cache.take('t', 'a', '100')).toBe(e);
+    expect(cache.take('t', 'a', '100')).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+
+  it.each([
+    ['another rev', '101'],
+    ['a ticket never written', null],
+  ])('drops the entry when the stored row has %s', (_what, rev) => {
+    const cache = new TicketCache(10);
+    cache.put('t', 'a', entry('100'));
+    expect(cache.take('t', 'a', rev)).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+
+  it('keeps tenants apart', () => {
+    const cache = new TicketCache(10);
+    cache.put('t1', 'a', entry('1'));
+    expect(cache.take('t2', 'a', '1')).toBeUndefined();
+    expect(cache.take('t1', 'a', '1')?.rev).toBe('1');
+  });
+
+  it('evicts the least recently written entry past its size', () => {
+    const cache = new TicketCache(2);
+    cache.put('t', 'a', entry('1'));
+    cache.put('t', 'b', entry('2'));
+    cache.put('t', 'a', entry('3'));
+    cache.put('t', 'c', entry('4'));
+    expect(cache.size).toBe(2);
+    expect(cache.take('t', 'b', '2')).toBeUndefined();
+    expect(cache.take('t', 'a', '3')?.rev).toBe('3');
+    expect(cache.take('t', 'c', '4')?.rev).toBe('4');
+  });
+
+  it('holds nothing with size 0', () => {
+    const cache = new TicketCache(0);
+    cache.put('t', 'a', entry('1'));
+    expect(cache.size).toBe(0);
+  });
+});
