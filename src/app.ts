@@ -42,6 +42,8 @@ export interface AppDeps {
   services?: Services;
   /** The clock of every "now" the API answers with (tests pin it). */
   now?: () => number;
+  /** NDJSON lines committed per transaction (DESKMETRICS_NDJSON_BATCH). */
+  ndjsonBatchSize?: number;
   /** Tickets whose fold state ingest keeps in memory (when `services` is not given). */
   ticketCacheSize?: number;
   /** Process metrics (CPU, memory, event loop) on /metrics; off in tests. */
@@ -139,6 +141,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       deps.transaction ?? ((work) => deps.db.transaction().execute((trx) => work({ db: trx }))),
       services.ticketUpdater,
     ),
+    ndjsonBatchSize: deps.ndjsonBatchSize,
   });
   await app.register(calendarRoutes, {
     db: deps.db,

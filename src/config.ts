@@ -29,7 +29,12 @@ export interface Config {
    * the cache: every touched ticket is refolded from its events).
    */
   ticketCacheSize: number;
+  /** DESKMETRICS_NDJSON_BATCH: NDJSON lines committed per transaction (1–100,000). */
+  ndjsonBatchSize: number;
 }
+
+/** NDJSON lines committed per transaction unless configured (DESKMETRICS_NDJSON_BATCH). */
+export const DEFAULT_NDJSON_BATCH_SIZE = 20_000;
 
 export class ConfigError extends Error {}
 
@@ -55,6 +60,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `DESKMETRICS_TICKET_CACHE must be a non-negative integer, got "${env.DESKMETRICS_TICKET_CACHE}"`,
     );
   }
+  const batch = nonEmpty(env.DESKMETRICS_NDJSON_BATCH);
+  const ndjsonBatchSize = batch === undefined ? DEFAULT_NDJSON_BATCH_SIZE : Number(batch);
+  if (!Number.isInteger(ndjsonBatchSize) || ndjsonBatchSize < 1 || ndjsonBatchSize > 100_000) {
+    throw new ConfigError(
+      `DESKMETRICS_NDJSON_BATCH must be an integer 1–100000, got "${env.DESKMETRICS_NDJSON_BATCH}"`,
+    );
+  }
   return {
     port,
     host: nonEmpty(env.HOST) ?? '127.0.0.1',
@@ -63,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bootstrapKey,
     logLevel,
     ticketCacheSize,
+    ndjsonBatchSize,
   };
 }
 

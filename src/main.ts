@@ -20,6 +20,7 @@ export async function serve(config: Config): Promise<void> {
     logger: { level: config.logLevel },
     defaultMetrics: true,
     ticketCacheSize: config.ticketCacheSize,
+    ndjsonBatchSize: config.ndjsonBatchSize,
   });
   const where = config.databaseUrl
     ? 'PostgreSQL (DATABASE_URL)'

@@ -16,12 +16,12 @@ const mode = process.argv[2] === 'storage' ? 'storage' : 'metrics';
 const database = await openDatabase({ url: process.env.DATABASE_URL, poolSize: 10 });
 await migrate(database.db);
 await bootstrapTenant(database.db, process.env.DESKMETRICS_BOOTSTRAP_KEY);
-const services = createServices(database.db, {
-  ticketCacheSize: loadConfig().ticketCacheSize,
-});
+const config = loadConfig();
+const services = createServices(database.db, { ticketCacheSize: config.ticketCacheSize });
 const app = await buildApp({
   db: database.db,
   transaction: database.transaction,
+  ndjsonBatchSize: config.ndjsonBatchSize,
   services:
     mode === 'storage'
       ? { ...services, ticketUpdater: { afterStore: async () => undefined } }

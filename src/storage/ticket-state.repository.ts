@@ -5,7 +5,12 @@
  * ticket's rows are always replaced as a whole.
  */
 import { sql, type Kysely } from 'kysely';
-import type { Contribution } from '../core/aggregate/index.js';
+import {
+  DIM_NAMES,
+  MEASURE_NAMES,
+  type Contribution,
+  type ContributionKind,
+} from '../core/aggregate/index.js';
 import type { TicketState } from '../core/ticket/index.js';
 import type { DerivedTicket } from '../core/ticket/index.js';
 import type { StoredEventRow } from './ticket-event.repository.js';
@@ -73,6 +78,35 @@ export async function lockTickets(
   };
 }
 
+/**
+ * Contributions as stored in `ticket.contributions`: one array per row, `[kind, bucket,
+ * ...dimension values, ...measure values]` in DIM_NAMES / MEASURE_NAMES order — well under half
+ * the size of the objects, so the row stays below PostgreSQL's compression threshold.
+ */
+export function encodeContributions(rows: readonly Contribution[]): unknown[][] {
+  return rows.map((c) => {
+    const dims = c.dims as unknown as Record<string, unknown>;
+    const measures = c.measures as unknown as Record<string, number | undefined>;
+    const out: unknown[] = [c.kind, c.bucket];
+    for (const name of DIM_NAMES[c.kind]) out.push(dims[name] ?? null);
+    for (const name of MEASURE_NAMES[c.kind]) out.push(measures[name] ?? 0);
+    return out;
+  });
+}
+
+export function decodeContributions(rows: readonly unknown[][]): Contribution[] {
+  return rows.map((row) => {
+    const kind = row[0] as ContributionKind;
+    const dimNames = DIM_NAMES[kind];
+    const measureNames = MEASURE_NAMES[kind];
+    const dims: Record<string, unknown> = {};
+    const measures: Record<string, number> = {};
+    dimNames.forEach((name, i) => (dims[name] = row[2 + i]));
+    measureNames.forEach((name, i) => (measures[name] = row[2 + dimNames.length + i] as number));
+    return { kind, bucket: row[1] as number, dims, measures } as unknown as Contribution;
+  });
+}
+
 /** The contributions stored for each of the tickets (absent: none written). */
 export async function loadContributions(
   db: Kysely<DB>,
@@ -85,7 +119,9 @@ export async function loadContributions(
     from unnest(${[...ticketIds]}::text[]) as x(id)
     join ticket t on t.tenant_id = ${tenantId}::uuid and t.ticket_id = x.id
     where t.contributions is not null`.execute(db);
-  return new Map(rows.map((r) => [r.ticket_id, r.contributions]));
+  return new Map(
+    rows.map((r) => [r.ticket_id, decodeContributions(r.contributions as unknown as unknown[][])]),
+  );
 }
 
 /** Every stored event of the tickets, in fold order (occurred_at, then arrival). */
@@ -188,7 +224,7 @@ export function ticketJson(w: TicketWrite, withContributions = true) {
   const t = w.derived.ticket;
   return {
     ticket_id: w.ticketId,
-    contributions: withContributions ? w.contributions : undefined,
+    contributions: withContributions ? encodeContributions(w.contributions) : undefined,
     derived: t,
     status: t.exists ? t.status : null,
     priority: t.priority,
@@ -412,19 +448,18 @@ function copyField(value: string): string {
 
 /** One row as a COPY text line (no tenant column, no newline), in the table spec's column order. */
 function copyLine(spec: DerivedTable, row: Record<string, unknown>): string {
-  let line = '';
+  // Joined, not concatenated: one flat string (the cache keeps it), not a rope of pieces.
+  const fields = new Array<string>(spec.columns.length);
   for (let i = 0; i < spec.columns.length; i++) {
     const [name, type] = spec.columns[i]!;
     const v = row[name];
-    let field: string;
-    if (v === null || v === undefined) field = '\\N';
-    else if (type === 'jsonb') field = copyField(JSON.stringify(v));
-    else if (typeof v === 'string') field = copyField(v);
-    else if (typeof v === 'boolean') field = v ? 't' : 'f';
-    else field = typeof v === 'number' ? String(v) : copyField(JSON.stringify(v));
-    line += i === 0 ? field : '\t' + field;
+    if (v === null || v === undefined) fields[i] = '\\N';
+    else if (type === 'jsonb') fields[i] = copyField(JSON.stringify(v));
+    else if (typeof v === 'string') fields[i] = copyField(v);
+    else if (typeof v === 'boolean') fields[i] = v ? 't' : 'f';
+    else fields[i] = typeof v === 'number' ? String(v) : copyField(JSON.stringify(v));
   }
-  return line;
+  return fields.join('\t');
 }
 
 /** A ticket row of the UPDATE as JSON; without `contributions` the stored ones are kept. */
@@ -554,8 +589,8 @@ export async function writeTickets(
     if (write.rows.length === 0) continue;
     if (copyIn) {
       const names = spec.columns.map(([c]) => c).join(', ');
-      let text = '';
-      for (const line of write.lines) text += `${tenantId}\t${line}\n`;
+      const prefix = `${tenantId}\t`;
+      const text = `${prefix}${write.lines.join(`\n${prefix}`)}\n`;
       await copyIn(`copy ${spec.table} (tenant_id, ${names}) from stdin`, text);
       continue;
     }

@@ -4,13 +4,15 @@
  * naming the line, after the lines before it were processed (unless atomic: then nothing).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NDJSON_BATCH_SIZE } from '../../src/http/routes/events.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { ev, prefixes } from '../factories/events.js';
 
+/** These tests cross batch boundaries: a small batch keeps them quick. */
+const NDJSON_BATCH_SIZE = 5_000;
+
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ ndjsonBatchSize: NDJSON_BATCH_SIZE });
 });
 afterAll(async () => t.close());
 

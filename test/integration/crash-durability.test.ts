@@ -16,12 +16,13 @@ import type { Kysely } from 'kysely';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { DB } from '../../src/storage/schema.js';
 import { openDatabase } from '../../src/storage/database.js';
-import { NDJSON_BATCH_SIZE } from '../../src/http/routes/events.js';
 import { createTestDatabase } from '../support/database.js';
 import { killHard, startServer } from '../support/server-process.js';
 
 const KEY = 'crash-test-admin-key-0123456789';
 const STREAM_EVENTS = 100_000;
+/** The server under test commits NDJSON in batches of this many lines. */
+const NDJSON_BATCH_SIZE = 5_000;
 
 function event(id: string, i: number) {
   return {
@@ -66,7 +67,11 @@ async function storedIds(open: () => Promise<{ db: Kysely<DB> }>) {
 describe('kill -9 during a long NDJSON ingest', () => {
   it('keeps every acknowledged event and only whole batches of the interrupted stream', async () => {
     const store = await storage();
-    const server = await startServer({ ...store.env, DESKMETRICS_BOOTSTRAP_KEY: KEY });
+    const server = await startServer({
+      ...store.env,
+      DESKMETRICS_BOOTSTRAP_KEY: KEY,
+      DESKMETRICS_NDJSON_BATCH: String(NDJSON_BATCH_SIZE),
+    });
     cleanups.push(() => killHard(server));
     const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
 

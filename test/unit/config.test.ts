@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, DEFAULT_NDJSON_BATCH_SIZE, loadConfig } from '../../src/config.js';
 import { DEFAULT_TICKET_CACHE_SIZE } from '../../src/ingest/ticket-cache.js';
 
 describe('loadConfig', () => {
@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       logLevel: 'info',
       ticketCacheSize: DEFAULT_TICKET_CACHE_SIZE,
+      ndjsonBatchSize: DEFAULT_NDJSON_BATCH_SIZE,
     });
   });
 
@@ -22,10 +23,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ DESKMETRICS_TICKET_CACHE: value }).ticketCacheSize).toBe(size);
   });
 
+  it('reads DESKMETRICS_NDJSON_BATCH', () => {
+    expect(loadConfig({ DESKMETRICS_NDJSON_BATCH: '5000' }).ndjsonBatchSize).toBe(5000);
+  });
+
   it.each([
     ['DESKMETRICS_TICKET_CACHE', '-1'],
     ['DESKMETRICS_TICKET_CACHE', '1.5'],
     ['DESKMETRICS_TICKET_CACHE', 'lots'],
+    ['DESKMETRICS_NDJSON_BATCH', '0'],
+    ['DESKMETRICS_NDJSON_BATCH', '100001'],
     ['PORT', '70000'],
     ['LOG_LEVEL', 'loud'],
     ['DESKMETRICS_BOOTSTRAP_KEY', 'short'],

@@ -10,6 +10,7 @@ import {
   type EventIngestor,
   type IngestResult,
 } from '../../ingest/event-ingestor.js';
+import { DEFAULT_NDJSON_BATCH_SIZE } from '../../config.js';
 import type { ItemFormat, ReceivedItem } from '../../ingest/prepare.js';
 import { ApiError, errorBody } from '../errors.js';
 import { NDJSON_TYPE, ndjsonLines } from '../body-parsers.js';
@@ -19,7 +20,6 @@ import { IngestRejected, IngestResponse, TicketEvent } from '../schemas/events.j
 import { queryValidator } from '../validation.js';
 
 export const MAX_JSON_EVENTS = 10_000;
-export const NDJSON_BATCH_SIZE = 5_000;
 
 const Query = Type.Object(
   {
@@ -65,6 +65,7 @@ async function* ndjsonBatches(
   stream: Readable,
   failure: { error?: NdjsonSyntaxError },
   atomic: boolean,
+  batchSize: number,
 ) {
   let batch: ReceivedItem[] = [];
   for await (const { line, text } of ndjsonLines(stream)) {
@@ -80,7 +81,7 @@ async function* ndjsonBatches(
       break;
     }
     batch.push({ position: { line }, raw });
-    if (batch.length >= NDJSON_BATCH_SIZE) {
+    if (batch.length >= batchSize) {
       yield batch;
       batch = [];
     }
@@ -96,7 +97,7 @@ function countOutcomes(app: FastifyInstance, result: IngestResult): void {
 
 export default function eventsRoutes(
   app: FastifyInstance,
-  options: { ingestor: EventIngestor },
+  options: { ingestor: EventIngestor; ndjsonBatchSize?: number },
 ): void {
   app.post(
     '/v1/events',
@@ -108,7 +109,7 @@ export default function eventsRoutes(
         tags: ['events'],
         summary: 'Ingest ticket events',
         description:
-          'JSON array (≤ 10,000 events, ≤ 10 MB), NDJSON stream of any length (committed in batches of 5,000), or CloudEvents 1.0 (structured or batch). Each event is validated on its own; valid events are stored even when others are rejected unless atomic=true. Every accepted event is committed before the response.',
+          'JSON array (≤ 10,000 events, ≤ 10 MB), NDJSON stream of any length (committed in batches, 20,000 lines by default), or CloudEvents 1.0 (structured or batch). Each event is validated on its own; valid events are stored even when others are rejected unless atomic=true. Every accepted event is committed before the response.',
         security: [{ bearerAuth: [] }],
         querystring: Query,
         body: {
@@ -147,7 +148,12 @@ export default function eventsRoutes(
       const failure: { error?: NdjsonSyntaxError } = {};
       const batches =
         type === NDJSON_TYPE
-          ? ndjsonBatches(request.body as Readable, failure, atomic)
+          ? ndjsonBatches(
+              request.body as Readable,
+              failure,
+              atomic,
+              options.ndjsonBatchSize ?? DEFAULT_NDJSON_BATCH_SIZE,
+            )
           : [jsonItems(request.body, type)];
       const stop = app.metrics.ingestBatchSeconds.startTimer();
       try {

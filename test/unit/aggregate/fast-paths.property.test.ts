@@ -20,7 +20,11 @@ import {
   type ContributionKind,
 } from '../../../src/core/aggregate/types.js';
 import { ROLLUPS, rollupRowsJson } from '../../../src/storage/rollup.repository.js';
-import { isoString } from '../../../src/storage/ticket-state.repository.js';
+import {
+  decodeContributions,
+  encodeContributions,
+  isoString,
+} from '../../../src/storage/ticket-state.repository.js';
 
 type Rec = Record<string, unknown>;
 const runs = { numRuns: 500 };
@@ -194,6 +198,16 @@ describe('storage JSON', () => {
           });
           expect(rollupRowsJson(spec, ofKind)).toBe(JSON.stringify(want));
         }
+      }),
+      runs,
+    );
+  });
+
+  it('stored contributions (compact arrays, through JSON) decode to the same rows', () => {
+    fc.assert(
+      fc.property(canonical, (r) => {
+        const stored = JSON.parse(JSON.stringify(encodeContributions(r))) as unknown[][];
+        expect(decodeContributions(stored)).toEqual(r);
       }),
       runs,
     );
