@@ -1,8 +1,12 @@
 /**
- * Per-ticket derived data: the resumable fold state, the derived rows (clocks, contacts, backlog
- * segments) and the contributions last written to the rollups. Tickets are locked in ticket_id
- * order, so concurrent batches touching overlapping tickets queue instead of deadlocking, and a
- * ticket's rows are always replaced as a whole.
+ * Per-ticket derived data: the ticket row (with the rev of the transaction that wrote it), the
+ * derived rows (clocks, contacts, backlog segments) and the contributions last written to the
+ * rollups. Tickets are locked in ticket_id order, so concurrent batches touching overlapping
+ * tickets queue instead of deadlocking.
+ *
+ * Lookups by a list of ticket ids go through `unnest(ids) cross join lateral (… where ticket_id =
+ * x.id)`: one index probe per id whatever the statistics say. With `ticket_id = any(ids)` or a
+ * plain join, a growing tenant whose statistics lag behind got a scan of every ticket it has.
  */
 import { sql, type Kysely } from 'kysely';
 import {
@@ -53,10 +57,13 @@ export async function lockTickets(
     xid: string;
   }>`
     select t.ticket_id, t.rev::text as rev, t.config_revision, pg_current_xact_id()::text as xid
-    from unnest(${sorted}::text[]) as x(id)
-    join ticket t on t.tenant_id = ${tenantId}::uuid and t.ticket_id = x.id
-    order by t.ticket_id
-    for update of t`.execute(db);
+    from unnest(${sorted}::text[]) with ordinality as x(id, ord)
+    cross join lateral (
+      select ticket_id, rev, config_revision from ticket
+      where tenant_id = ${tenantId}::uuid and ticket_id = x.id
+      for update
+    ) t
+    order by x.ord`.execute(db);
   let xid = rows[0]?.xid;
   if (xid === undefined) {
     const r = await sql<{ xid: string }>`select pg_current_xact_id()::text as xid`.execute(db);
@@ -117,7 +124,10 @@ export async function loadContributions(
   const { rows } = await sql<{ ticket_id: string; contributions: Contribution[] }>`
     select t.ticket_id, t.contributions
     from unnest(${[...ticketIds]}::text[]) as x(id)
-    join ticket t on t.tenant_id = ${tenantId}::uuid and t.ticket_id = x.id
+    cross join lateral (
+      select ticket_id, contributions from ticket
+      where tenant_id = ${tenantId}::uuid and ticket_id = x.id
+    ) t
     where t.contributions is not null`.execute(db);
   return new Map(
     rows.map((r) => [r.ticket_id, decodeContributions(r.contributions as unknown as unknown[][])]),
@@ -134,7 +144,10 @@ export async function loadTicketEvents(
   const { rows } = await sql<StoredEventRow>`
     select e.event_id, e.ticket_id, e.type, e.occurred_at, e.actor_type, e.actor_id, e.data, e.seq
     from unnest(${[...ticketIds]}::text[]) as x(id)
-    join ticket_event e on e.tenant_id = ${tenantId}::uuid and e.ticket_id = x.id
+    cross join lateral (
+      select * from ticket_event
+      where tenant_id = ${tenantId}::uuid and ticket_id = x.id
+    ) e
     order by e.ticket_id, e.occurred_at, e.seq`.execute(db);
   return rows;
 }
