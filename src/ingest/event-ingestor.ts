@@ -64,6 +64,12 @@ class Tally {
   }
 }
 
+function asyncIterator<T>(source: AsyncIterable<T> | Iterable<T>): AsyncIterator<T> {
+  if (Symbol.asyncIterator in source) return source[Symbol.asyncIterator]();
+  const sync = source[Symbol.iterator]();
+  return { next: () => Promise.resolve(sync.next()) };
+}
+
 export class EventIngestor {
   constructor(
     private readonly transaction: <T>(work: (tx: Transaction) => Promise<T>) => Promise<T>,
@@ -86,15 +92,33 @@ export class EventIngestor {
     format: ItemFormat,
   ): Promise<IngestResult> {
     const tally = new Tally();
-    for await (const items of batches) {
-      const prepared = prepareBatch(items, format);
-      tally.result.duplicates += prepared.duplicates;
-      tally.addErrors(prepared.errors);
-      if (prepared.events.length === 0) continue;
-      const stored = await this.transaction((tx) => this.store(tx, tenantId, prepared.events));
-      tally.result.accepted += stored.accepted;
-      tally.result.duplicates += stored.duplicates;
-      tally.addErrors(stored.conflicts);
+    // One batch ahead: while a batch's transaction is in the database, the next one is read and
+    // parsed, so this request's CPU work overlaps the database's. Batches still commit in order.
+    const iterator = asyncIterator(batches);
+    const ahead = () => {
+      const next = iterator.next();
+      next.catch(() => undefined); // awaited below; no unhandled rejection while a batch commits
+      return next;
+    };
+    let pending = ahead();
+    try {
+      for (;;) {
+        const next = await pending;
+        if (next.done === true) break;
+        const prepared = prepareBatch(next.value, format);
+        pending = ahead();
+        tally.result.duplicates += prepared.duplicates;
+        tally.addErrors(prepared.errors);
+        if (prepared.events.length === 0) continue;
+        const stored = await this.transaction((tx) => this.store(tx, tenantId, prepared.events));
+        tally.result.accepted += stored.accepted;
+        tally.result.duplicates += stored.duplicates;
+        tally.addErrors(stored.conflicts);
+      }
+    } catch (error) {
+      // Stop reading once the batch currently being read has arrived.
+      void pending.then(() => iterator.return?.()).catch(() => undefined);
+      throw error;
     }
     return tally.result;
   }

@@ -81,7 +81,11 @@ function normalise(value: unknown): unknown {
 async function storedRows(db: Kysely<DB>, tenantId: string, table: string, ids: string[]) {
   const { rows } = await sql<Record<string, unknown>>`
     select d.* from unnest(${ids}::text[]) as x(id)
-    join ${sql.table(table)} d on d.tenant_id = ${tenantId}::uuid and d.ticket_id = x.id`.execute(
+    cross join lateral (
+      select * from ${sql.table(table)}
+      where tenant_id = ${tenantId}::uuid and ticket_id = x.id
+      offset 0
+    ) d`.execute(
     db,
   );
   const byTicket = new Map<string, Array<Record<string, unknown>>>();

@@ -5,8 +5,10 @@
  * tickets queue instead of deadlocking.
  *
  * Lookups by a list of ticket ids go through `unnest(ids) cross join lateral (… where ticket_id =
- * x.id)`: one index probe per id whatever the statistics say. With `ticket_id = any(ids)` or a
- * plain join, a growing tenant whose statistics lag behind got a scan of every ticket it has.
+ * x.id for update | offset 0)`: one index probe per id whatever the statistics say (`for update`
+ * or `offset 0` keeps the planner from flattening the subquery back into a join). With
+ * `ticket_id = any(ids)` or a join, a growing tenant whose statistics lag behind got a scan of
+ * every ticket (or event) it has.
  */
 import { sql, type Kysely } from 'kysely';
 import {
@@ -127,6 +129,7 @@ export async function loadContributions(
     cross join lateral (
       select ticket_id, contributions from ticket
       where tenant_id = ${tenantId}::uuid and ticket_id = x.id
+      offset 0
     ) t
     where t.contributions is not null`.execute(db);
   return new Map(
@@ -147,6 +150,7 @@ export async function loadTicketEvents(
     cross join lateral (
       select * from ticket_event
       where tenant_id = ${tenantId}::uuid and ticket_id = x.id
+      offset 0
     ) e
     order by e.ticket_id, e.occurred_at, e.seq`.execute(db);
   return rows;
