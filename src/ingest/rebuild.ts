@@ -85,9 +85,7 @@ async function storedRows(db: Kysely<DB>, tenantId: string, table: string, ids: 
       select * from ${sql.table(table)}
       where tenant_id = ${tenantId}::uuid and ticket_id = x.id
       offset 0
-    ) d`.execute(
-    db,
-  );
+    ) d`.execute(db);
   const byTicket = new Map<string, Array<Record<string, unknown>>>();
   for (const { tenant_id: _t, ...row } of rows) {
     const id = row.ticket_id as string;
