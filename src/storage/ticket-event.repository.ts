@@ -4,6 +4,7 @@
  * which ones were new; the caller classifies the rest as duplicates or conflicts by their hash.
  */
 import { sql, type Kysely } from 'kysely';
+import { copyField } from './copy-text.js';
 import type { DB } from './schema.js';
 
 export interface EventRow {
@@ -90,18 +91,6 @@ export async function allocateSeqs(db: Kysely<DB>, n: number): Promise<number[]>
   const { rows } = await sql<{ s: string | number }>`
     select nextval('ticket_event_seq') as s from generate_series(1, ${n}::int)`.execute(db);
   return rows.map((r) => Number(r.s)).sort((a, b) => a - b);
-}
-
-const NEEDS_ESCAPE = /[\\\t\n\r]/;
-
-/** COPY text format: backslash, tab, newline and carriage return escaped. */
-function copyField(value: string): string {
-  if (!NEEDS_ESCAPE.test(value)) return value;
-  return value
-    .replace(/\\/g, '\\\\')
-    .replace(/\t/g, '\\t')
-    .replace(/\n/g, '\\n')
-    .replace(/\r/g, '\\r');
 }
 
 export const COPY_EVENTS_STATEMENT =

@@ -21,6 +21,7 @@ import type { TicketState } from '../core/ticket/index.js';
 import type { DerivedTicket } from '../core/ticket/index.js';
 import type { StoredEventRow } from './ticket-event.repository.js';
 import type { CopyIn } from './database.js';
+import { copyField } from './copy-text.js';
 import type { DB } from './schema.js';
 
 export interface LockedTicket {
@@ -339,6 +340,24 @@ interface DerivedTable {
   slot: keyof StoredRowTexts;
 }
 
+/** A table whose rows are numbered within a ticket (`n`): contacts, backlog segments. */
+function numbered(
+  table: DerivedTable['table'],
+  slot: DerivedTable['slot'],
+  rows: DerivedTable['rows'],
+  columns: ReadonlyArray<readonly [string, string]>,
+): DerivedTable {
+  return {
+    table,
+    slot,
+    rows,
+    key: (r) => String(r.n),
+    lineKey: (line) => line.split('\t', 2)[1]!,
+    keyColumns: ['n'],
+    columns: [['ticket_id', 'text'], ['n', 'int'], ...columns],
+  };
+}
+
 const DERIVED_TABLES: readonly DerivedTable[] = [
   {
     table: 'sla_clock',
@@ -378,53 +397,33 @@ const DERIVED_TABLES: readonly DerivedTable[] = [
       ['segments', 'jsonb'],
     ],
   },
-  {
-    table: 'contact',
-    slot: 'contacts',
-    rows: contactJson,
-    key: (r) => String(r.n),
-    lineKey: (line) => line.split('\t', 2)[1]!,
-    keyColumns: ['n'],
-    columns: [
-      ['ticket_id', 'text'],
-      ['n', 'int'],
-      ['ended_at', 'timestamptz'],
-      ['started_at', 'timestamptz'],
-      ['agent_id', 'text'],
-      ['channel', 'text'],
-      ['team', 'text'],
-      ['priority', 'text'],
-      ['category', 'text'],
-      ['policy_id', 'text'],
-      ['talk_seconds', 'float8'],
-      ['hold_seconds', 'float8'],
-      ['wrap_seconds', 'float8'],
-      ['handle_seconds', 'float8'],
-    ],
-  },
-  {
-    table: 'backlog_segment',
-    slot: 'segments',
-    rows: segmentJson,
-    key: (r) => String(r.n),
-    lineKey: (line) => line.split('\t', 2)[1]!,
-    keyColumns: ['n'],
-    columns: [
-      ['ticket_id', 'text'],
-      ['n', 'int'],
-      ['valid_from', 'timestamptz'],
-      ['valid_to', 'timestamptz'],
-      ['status', 'text'],
-      ['team', 'text'],
-      ['agent', 'text'],
-      ['priority', 'text'],
-      ['category', 'text'],
-      ['channel', 'text'],
-      ['policy_id', 'text'],
-      ['calendar_id', 'text'],
-      ['created_at', 'timestamptz'],
-    ],
-  },
+  numbered('contact', 'contacts', contactJson, [
+    ['ended_at', 'timestamptz'],
+    ['started_at', 'timestamptz'],
+    ['agent_id', 'text'],
+    ['channel', 'text'],
+    ['team', 'text'],
+    ['priority', 'text'],
+    ['category', 'text'],
+    ['policy_id', 'text'],
+    ['talk_seconds', 'float8'],
+    ['hold_seconds', 'float8'],
+    ['wrap_seconds', 'float8'],
+    ['handle_seconds', 'float8'],
+  ]),
+  numbered('backlog_segment', 'segments', segmentJson, [
+    ['valid_from', 'timestamptz'],
+    ['valid_to', 'timestamptz'],
+    ['status', 'text'],
+    ['team', 'text'],
+    ['agent', 'text'],
+    ['priority', 'text'],
+    ['category', 'text'],
+    ['channel', 'text'],
+    ['policy_id', 'text'],
+    ['calendar_id', 'text'],
+    ['created_at', 'timestamptz'],
+  ]),
 ];
 
 /** What {@link writeTickets} sends for one derived table. */
@@ -449,18 +448,6 @@ export interface TicketWritePlan {
   tickets: string;
   tables: Map<DerivedTable['table'], DerivedTableWrite>;
   written: Map<string, WrittenTicket>;
-}
-
-const NEEDS_ESCAPE = /[\\\t\n\r]/;
-
-/** A COPY text field: backslash, tab, newline and carriage return escaped. */
-function copyField(value: string): string {
-  if (!NEEDS_ESCAPE.test(value)) return value;
-  return value
-    .replace(/\\/g, '\\\\')
-    .replace(/\t/g, '\\t')
-    .replace(/\n/g, '\\n')
-    .replace(/\r/g, '\\r');
 }
 
 /** One row as a COPY text line (no tenant column, no newline), in the table spec's column order. */
