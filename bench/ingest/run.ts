@@ -186,7 +186,9 @@ async function verifyRun(url: string): Promise<number> {
 
 async function httpRun(streams: Buffer[], verify: boolean): Promise<number> {
   const db = await freshDatabase();
+  // The V8 flag `npm start` and the Dockerfile run the service with (see README, Operations).
   const server = await startServer({ DATABASE_URL: db.url, DESKMETRICS_BOOTSTRAP_KEY: KEY }, [
+    '--max-semi-space-size=64',
     'bench/ingest/server.ts',
     MODE,
   ]);
