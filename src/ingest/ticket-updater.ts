@@ -126,7 +126,7 @@ export async function updateTickets(
     });
   }
   const written = await writeTickets(db, tenantId, writes, options.copyIn);
-  await applyRollupDeltas(db, tenantId, deltas.rows());
+  await applyRollupDeltas(db, tenantId, deltas.unsortedRows());
   if (options.cache) {
     for (const w of writes) {
       options.cache.put(tenantId, w.ticketId, {

@@ -258,20 +258,41 @@ export function diffContributions(
  */
 export class RollupDeltas {
   private readonly cells = new Map<string, Contribution>();
+  /** Cells holding a caller's row (not a copy): copied before anything is summed into them. */
+  private readonly borrowed = new Set<string>();
 
   private add(key: string, row: Contribution): void {
     const existing = this.cells.get(key);
     // `row` is a fresh copy made by the diff: it can be kept and summed into.
     if (existing === undefined) this.cells.set(key, row);
-    else addInto(existing, row, 1);
+    else if (this.borrowed.delete(key)) {
+      const own = copyRow(existing, 1);
+      addInto(own, row, 1);
+      this.cells.set(key, own);
+    } else addInto(existing, row, 1);
   }
 
   /**
    * Adds `next − previous` of one ticket; `next` as {@link mergeOwnedRows} returns it. Returns
    * false when `previous` is already `next`: the same cells (both sorted by key, each key once)
-   * with the same measures.
+   * with the same measures. `next`'s rows are never modified.
    */
   addTicket(previous: readonly Contribution[], next: KeyedRows): boolean {
+    if (previous.length === 0) {
+      // A ticket contributing for the first time (most of a live stream): its rows are the
+      // delta. They are borrowed, not copied, until another row is summed into their cell.
+      for (let i = 0; i < next.rows.length; i++) {
+        const row = next.rows[i]!;
+        if (isZero(row)) continue;
+        const key = next.keys[i]!;
+        const existing = this.cells.get(key);
+        if (existing === undefined) {
+          this.cells.set(key, row);
+          this.borrowed.add(key);
+        } else this.add(key, copyRow(row, 1));
+      }
+      return next.rows.length > 0;
+    }
     const walk = walkDiff(previous, next.rows, next.keys, (key, row) => this.add(key, row));
     if (walk !== Walk.Unsorted) return walk === Walk.Changed;
     for (const row of diffContributions(previous, next.rows)) this.add(contributionKey(row), row);
@@ -282,5 +303,10 @@ export class RollupDeltas {
   rows(): Contribution[] {
     const keys = [...this.cells.keys()].sort();
     return keys.map((k) => this.cells.get(k)!);
+  }
+
+  /** The merged deltas in no particular order (the rollup upsert sorts them itself). */
+  unsortedRows(): Contribution[] {
+    return [...this.cells.values()];
   }
 }

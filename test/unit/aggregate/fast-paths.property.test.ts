@@ -117,6 +117,8 @@ const row: fc.Arbitrary<Contribution> = fc
     return { kind, bucket, dims: d, measures: m } as unknown as Contribution;
   });
 const rows = fc.array(row, { maxLength: 14 });
+const isZeroRow = (r: Contribution) =>
+  Object.values(r.measures as unknown as Record<string, number>).every((v) => v === 0);
 /** As stored: merged (sorted by key, each key once). */
 const canonical = rows.map(refMerge);
 
@@ -150,9 +152,14 @@ describe('merge and diff fast paths', () => {
         (tickets) => {
           const deltas = new RollupDeltas();
           const all: Contribution[] = [];
+          const nexts: Contribution[][] = [];
+          const snapshots: Contribution[][] = [];
           for (const [previous, next, same] of tickets) {
             const prev = same ? next.map((r) => refCopy(r, 1)) : previous;
-            const changed = deltas.addTicket(prev, mergeOwnedRows(next.map((r) => refCopy(r, 1))));
+            const keyed = mergeOwnedRows(next.map((r) => refCopy(r, 1)));
+            nexts.push(keyed.rows);
+            snapshots.push(structuredClone(keyed.rows));
+            const changed = deltas.addTicket(prev, keyed);
             const diff = refDiff(prev, next);
             all.push(...diff);
             const identical =
@@ -160,8 +167,27 @@ describe('merge and diff fast paths', () => {
             expect(changed).toBe(!identical);
           }
           expect(deltas.rows()).toEqual(refMerge(all));
+          // The rows handed in were borrowed, never summed into.
+          expect(nexts).toEqual(snapshots);
         },
       ),
+      runs,
+    );
+  });
+  it('RollupDeltas sums new tickets sharing a cell without touching their rows', () => {
+    fc.assert(
+      fc.property(canonical, fc.integer({ min: 2, max: 4 }), (next, copies) => {
+        const deltas = new RollupDeltas();
+        const handed = Array.from({ length: copies }, () =>
+          mergeOwnedRows(next.map((r) => refCopy(r, 1))),
+        );
+        const snapshot = structuredClone(handed.map((k) => k.rows));
+        for (const keyed of handed) deltas.addTicket([], keyed);
+        expect(handed.map((k) => k.rows)).toEqual(snapshot);
+        const all = Array.from({ length: copies }, () => next).flat();
+        expect(deltas.rows()).toEqual(refMerge(all).filter((r) => !isZeroRow(r)));
+        expect(new Set(deltas.unsortedRows())).toEqual(new Set(deltas.rows()));
+      }),
       runs,
     );
   });
