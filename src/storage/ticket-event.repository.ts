@@ -5,6 +5,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import { copyField } from './copy-text.js';
+import { isoString } from './iso-string.js';
 import type { DB } from './schema.js';
 
 export interface EventRow {
@@ -106,7 +107,7 @@ export function eventsCopyText(
   for (let i = 0; i < rows.length; i += 1) {
     const r = rows[i]!;
     lines[i] =
-      `${tenantId}\t${copyField(r.eventId)}\t${seqs[i]}\t${copyField(r.ticketId)}\t${r.type}\t${new Date(r.occurredAt).toISOString()}\t${r.actorType}\t${r.actorId === null ? '\\N' : copyField(r.actorId)}\t${copyField(r.dataJson)}\t\\\\x${r.contentHash}\n`;
+      `${tenantId}\t${copyField(r.eventId)}\t${seqs[i]}\t${copyField(r.ticketId)}\t${r.type}\t${isoString(r.occurredAt)}\t${r.actorType}\t${r.actorId === null ? '\\N' : copyField(r.actorId)}\t${copyField(r.dataJson)}\t\\\\x${r.contentHash}\n`;
   }
   // One join: a flat string, not a rope of thousands of pieces alive across the COPY.
   return lines.join('');

@@ -22,6 +22,9 @@ import type { DerivedTicket } from '../core/ticket/index.js';
 import type { StoredEventRow } from './ticket-event.repository.js';
 import type { CopyIn } from './database.js';
 import { copyField } from './copy-text.js';
+import { isoString } from './iso-string.js';
+
+export { isoString };
 import type { DB } from './schema.js';
 
 export interface LockedTicket {
@@ -185,55 +188,6 @@ export interface TicketWrite {
   created?: boolean;
 }
 
-const DAY_MS = 86_400_000;
-/** 9999-12-31T23:59:59.999Z: up to it, `toISOString` writes a 4-digit year. */
-const LAST_4_DIGIT_YEAR_MS = 253_402_300_799_999;
-
-const PAD2 = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
-const PAD3 = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0'));
-
-/** `YYYY-MM-DDT` of recent days (instants of one batch fall on few days). */
-const dayPrefixes = new Map<number, string>();
-
-function dayPrefix(days: number): string {
-  let prefix = dayPrefixes.get(days);
-  if (prefix !== undefined) return prefix;
-  // Howard Hinnant's civil_from_days, for days ≥ 0 (1970-01-01 onwards).
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor(
-    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
-  );
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  prefix = `${String(year).padStart(4, '0')}-${PAD2[month]!}-${PAD2[day]!}T`;
-  if (dayPrefixes.size >= 20_000) dayPrefixes.clear();
-  dayPrefixes.set(days, prefix);
-  return prefix;
-}
-
-/**
- * `new Date(ms).toISOString()`, without the Date: several per derived row add up. Integer
- * instants of years 1970–9999 are formatted here, anything else by the Date.
- */
-export function isoString(ms: number): string {
-  if (!(ms >= 0 && ms <= LAST_4_DIGIT_YEAR_MS && Number.isInteger(ms))) {
-    return new Date(ms).toISOString();
-  }
-  const days = Math.floor(ms / DAY_MS);
-  let rest = ms - days * DAY_MS;
-  const hour = Math.floor(rest / 3_600_000);
-  rest -= hour * 3_600_000;
-  const minute = Math.floor(rest / 60_000);
-  rest -= minute * 60_000;
-  const second = Math.floor(rest / 1000);
-  return `${dayPrefix(days)}${PAD2[hour]!}:${PAD2[minute]!}:${PAD2[second]!}.${PAD3[rest - second * 1000]!}Z`;
-}
-
 const iso = (ms: number | null | undefined) =>
   ms === null || ms === undefined ? null : isoString(ms);
 
@@ -328,11 +282,109 @@ export function segmentJson(w: TicketWrite) {
   }));
 }
 
+/** A nullable text field of a COPY line. */
+const txt = (v: string | null | undefined): string =>
+  v === null || v === undefined ? '\\N' : copyField(v);
+/** A nullable instant as a COPY field. */
+const ts = (ms: number | null | undefined): string =>
+  ms === null || ms === undefined ? '\\N' : isoString(ms);
+/** A nullable number as a COPY field (`String(v)`). */
+const num = (v: number | null | undefined): string =>
+  v === null || v === undefined ? '\\N' : String(v);
+
+/**
+ * The COPY lines of a ticket's derived rows (no tenant column, no newline), written straight from
+ * the derived ticket: the values of `clockJson` / `contactJson` / `segmentJson` in the tables'
+ * column order (`DERIVED_COLUMNS`; tested), without building the row objects first.
+ */
+export function clockLines(w: TicketWrite): string[] {
+  const id = copyField(w.ticketId);
+  // Array joins, not template concatenation: each line is one flat string at once (the cache
+  // keeps it, and joins of ropes pay for flattening them later).
+  return w.derived.clocks.map((c) => {
+    const d = c.decision;
+    return [
+      id,
+      c.metric,
+      c.cycle,
+      txt(c.policy_id),
+      num(c.policy_version),
+      txt(c.calendar_id),
+      c.status,
+      txt(c.stop_reason),
+      ts(c.started_at),
+      ts(c.stopped_at),
+      num(c.target_seconds),
+      num(c.elapsed_business_seconds),
+      num(c.elapsed_calendar_seconds),
+      num(c.paused_calendar_seconds),
+      ts(c.running_since),
+      ts(c.due_at),
+      ts(c.at_risk_at),
+      ts(c.breached_at),
+      ts(d?.at),
+      txt(d?.team),
+      txt(d?.agent),
+      txt(d?.priority),
+      txt(d?.channel),
+      txt(d?.category),
+      copyField(JSON.stringify(c.segments)),
+    ].join('\t');
+  });
+}
+
+export function contactLines(w: TicketWrite): string[] {
+  const id = copyField(w.ticketId);
+  return w.derived.contacts.map((c, n) =>
+    [
+      id,
+      n,
+      ts(c.ended_at),
+      ts(c.started_at),
+      txt(c.agent_id),
+      txt(c.channel),
+      txt(c.group),
+      txt(c.priority),
+      txt(c.category),
+      txt(c.policy_id),
+      num(c.talk_seconds),
+      num(c.hold_seconds),
+      num(c.wrap_seconds),
+      num(c.handle_seconds),
+    ].join('\t'),
+  );
+}
+
+export function segmentLines(w: TicketWrite): string[] {
+  const id = copyField(w.ticketId);
+  const createdAt = ts(w.derived.ticket.created_at);
+  return w.derived.backlog_segments.map((s, n) =>
+    [
+      id,
+      n,
+      ts(s.from),
+      ts(s.to),
+      txt(s.status),
+      txt(s.group),
+      txt(s.assignee_id),
+      txt(s.priority),
+      txt(s.category),
+      txt(s.channel),
+      txt(s.policy_id),
+      txt(s.calendar_id),
+      createdAt,
+    ].join('\t'),
+  );
+}
+
 /** A derived table: its key columns within a ticket and every column, as jsonb_to_recordset types. */
 interface DerivedTable {
   table: 'sla_clock' | 'contact' | 'backlog_segment';
   rows: (w: TicketWrite) => Array<Record<string, unknown>>;
-  key: (row: Record<string, unknown>) => string;
+  /** The rows' COPY lines, in `rows` order. */
+  lines: (w: TicketWrite) => string[];
+  /** The key of the ticket's `i`-th row. */
+  keyAt: (w: TicketWrite, i: number) => string;
   /** The same key read from the row's COPY line. */
   lineKey: (line: string) => string;
   keyColumns: readonly string[];
@@ -345,13 +397,15 @@ function numbered(
   table: DerivedTable['table'],
   slot: DerivedTable['slot'],
   rows: DerivedTable['rows'],
+  lines: DerivedTable['lines'],
   columns: ReadonlyArray<readonly [string, string]>,
 ): DerivedTable {
   return {
     table,
     slot,
     rows,
-    key: (r) => String(r.n),
+    lines,
+    keyAt: (_w, i) => String(i),
     lineKey: (line) => line.split('\t', 2)[1]!,
     keyColumns: ['n'],
     columns: [['ticket_id', 'text'], ['n', 'int'], ...columns],
@@ -363,7 +417,11 @@ const DERIVED_TABLES: readonly DerivedTable[] = [
     table: 'sla_clock',
     slot: 'clocks',
     rows: clockJson,
-    key: (r) => `${r.metric as string}|${r.cycle as number}`,
+    lines: clockLines,
+    keyAt: (w, i) => {
+      const c = w.derived.clocks[i]!;
+      return `${c.metric}|${c.cycle}`;
+    },
     lineKey: (line) => {
       const [, metric, cycle] = line.split('\t', 3);
       return `${metric}|${cycle}`;
@@ -397,7 +455,7 @@ const DERIVED_TABLES: readonly DerivedTable[] = [
       ['segments', 'jsonb'],
     ],
   },
-  numbered('contact', 'contacts', contactJson, [
+  numbered('contact', 'contacts', contactJson, contactLines, [
     ['ended_at', 'timestamptz'],
     ['started_at', 'timestamptz'],
     ['agent_id', 'text'],
@@ -411,7 +469,7 @@ const DERIVED_TABLES: readonly DerivedTable[] = [
     ['wrap_seconds', 'float8'],
     ['handle_seconds', 'float8'],
   ]),
-  numbered('backlog_segment', 'segments', segmentJson, [
+  numbered('backlog_segment', 'segments', segmentJson, segmentLines, [
     ['valid_from', 'timestamptz'],
     ['valid_to', 'timestamptz'],
     ['status', 'text'],
@@ -426,13 +484,18 @@ const DERIVED_TABLES: readonly DerivedTable[] = [
   ]),
 ];
 
+/** Each derived table's columns in COPY order (after the tenant). */
+export const DERIVED_COLUMNS = Object.fromEntries(
+  DERIVED_TABLES.map((t) => [t.table, t.columns.map(([name]) => name)]),
+) as Record<DerivedTable['table'], string[]>;
+
 /** What {@link writeTickets} sends for one derived table. */
 export interface DerivedTableWrite {
   /** Tickets whose every stored row is deleted first (their stored rows are unknown). */
   replaceAll: string[];
   /** Rows to delete, as `{ticket_id, ...key}`: gone, or (with COPY) changed and copied anew. */
   deleted: Array<Record<string, unknown>>;
-  /** The rows to write: new or changed. */
+  /** The rows to write, new or changed, as objects (without COPY only). */
   rows: Array<Record<string, unknown>>;
   /** Their COPY lines (without the tenant column). */
   lines: string[];
@@ -448,22 +511,6 @@ export interface TicketWritePlan {
   tickets: string;
   tables: Map<DerivedTable['table'], DerivedTableWrite>;
   written: Map<string, WrittenTicket>;
-}
-
-/** One row as a COPY text line (no tenant column, no newline), in the table spec's column order. */
-function copyLine(spec: DerivedTable, row: Record<string, unknown>): string {
-  // Joined, not concatenated: one flat string (the cache keeps it), not a rope of pieces.
-  const fields = new Array<string>(spec.columns.length);
-  for (let i = 0; i < spec.columns.length; i++) {
-    const [name, type] = spec.columns[i]!;
-    const v = row[name];
-    if (v === null || v === undefined) fields[i] = '\\N';
-    else if (type === 'jsonb') fields[i] = copyField(JSON.stringify(v));
-    else if (typeof v === 'string') fields[i] = copyField(v);
-    else if (typeof v === 'boolean') fields[i] = v ? 't' : 'f';
-    else fields[i] = typeof v === 'number' ? String(v) : copyField(JSON.stringify(v));
-  }
-  return fields.join('\t');
 }
 
 /** A ticket row of the UPDATE as JSON; without `contributions` the stored ones are kept. */
@@ -497,18 +544,22 @@ export function planTicketWrites(writes: readonly TicketWrite[], copy: boolean):
     for (const w of writes) {
       const before = storedLines(spec, w.previous?.[spec.slot]);
       if (before === undefined && w.created !== true) write.replaceAll.push(w.ticketId);
-      const now: string[] = [];
-      for (const row of spec.rows(w)) {
-        const line = copyLine(spec, row);
-        now.push(line);
-        const key = spec.key(row);
+      const now = spec.lines(w);
+      let objects: Array<Record<string, unknown>> | undefined;
+      for (let i = 0; i < now.length; i++) {
+        const line = now[i]!;
+        const key = spec.keyAt(w, i);
         const old = before?.get(key);
         before?.delete(key);
         if (old === line) continue;
-        write.rows.push(row);
         write.lines.push(line);
-        // COPY cannot update: a changed row is deleted and copied anew.
-        if (old !== undefined && copy) write.deleted.push(keyOf(spec, row));
+        if (copy) {
+          // COPY cannot update: a changed row is deleted and copied anew.
+          if (old !== undefined) write.deleted.push(rowOfKey(spec, w.ticketId, key));
+        } else {
+          objects ??= spec.rows(w);
+          write.rows.push(objects[i]!);
+        }
       }
       // What is left of the stored rows no longer exists.
       for (const key of before?.keys() ?? []) {
@@ -520,12 +571,6 @@ export function planTicketWrites(writes: readonly TicketWrite[], copy: boolean):
   }
   const tickets = `[${writes.map(ticketUpdateJson).join(',')}]`;
   return { tickets, tables, written };
-}
-
-function keyOf(spec: DerivedTable, row: Record<string, unknown>): Record<string, unknown> {
-  const id: Record<string, unknown> = { ticket_id: row.ticket_id };
-  for (const column of spec.keyColumns) id[column] = row[column];
-  return id;
 }
 
 /** The key columns of a row from its key text (see each spec's `key`). */
@@ -590,7 +635,7 @@ export async function writeTickets(
         delete from ${table} d using unnest(${arrays}) as x(${sql.join(keyColumns.map((c) => sql.ref(c)))})
         where d.tenant_id = ${tenant} and ${match}`.execute(db);
     }
-    if (write.rows.length === 0) continue;
+    if (write.lines.length === 0) continue;
     if (copyIn) {
       const names = spec.columns.map(([c]) => c).join(', ');
       const prefix = `${tenantId}\t`;
