@@ -46,6 +46,8 @@ export interface AppDeps {
   ndjsonBatchSize?: number;
   /** Tickets whose fold state ingest keeps in memory (when `services` is not given). */
   ticketCacheSize?: number;
+  /** Rollup ledger rows a tenant appends before compaction (when `services` is not given). */
+  rollupCompactRows?: number;
   /** Process metrics (CPU, memory, event loop) on /metrics; off in tests. */
   defaultMetrics?: boolean;
 }
@@ -132,10 +134,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     createServices(deps.db, {
       onJobError: (err) => app.log.error({ err }, 'recomputation failed'),
       ticketCacheSize: deps.ticketCacheSize,
+      rollupCompactRows: deps.rollupCompactRows,
+      onCompactError: (err) => app.log.error({ err }, 'rollup compaction failed'),
     });
   const now = deps.now ?? Date.now;
   app.decorate('services', services);
-  app.addHook('onClose', async () => services.jobs.stop());
+  app.addHook('onClose', async () => {
+    await services.jobs.stop();
+    await services.compactor.idle();
+  });
   await app.register(eventsRoutes, {
     ingestor: new EventIngestor(
       deps.transaction ?? ((work) => deps.db.transaction().execute((trx) => work({ db: trx }))),

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { DEFAULT_TICKET_CACHE_SIZE } from './ingest/ticket-cache.js';
+import { DEFAULT_COMPACT_MIN_ROWS } from './ingest/rollup-compactor.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = [
@@ -31,6 +32,11 @@ export interface Config {
   ticketCacheSize: number;
   /** DESKMETRICS_NDJSON_BATCH: NDJSON lines committed per transaction (1–100,000). */
   ndjsonBatchSize: number;
+  /**
+   * DESKMETRICS_ROLLUP_COMPACT_ROWS: rollup ledger rows a tenant appends before its rollups are
+   * compacted (at least as many as the last compaction kept; 0 disables compaction in ingest).
+   */
+  rollupCompactRows: number;
 }
 
 /** NDJSON lines committed per transaction unless configured (DESKMETRICS_NDJSON_BATCH). */
@@ -67,6 +73,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `DESKMETRICS_NDJSON_BATCH must be an integer 1–100000, got "${env.DESKMETRICS_NDJSON_BATCH}"`,
     );
   }
+  const compact = nonEmpty(env.DESKMETRICS_ROLLUP_COMPACT_ROWS);
+  const rollupCompactRows = compact === undefined ? DEFAULT_COMPACT_MIN_ROWS : Number(compact);
+  if (!Number.isSafeInteger(rollupCompactRows) || rollupCompactRows < 0) {
+    throw new ConfigError(
+      `DESKMETRICS_ROLLUP_COMPACT_ROWS must be a non-negative integer, got "${env.DESKMETRICS_ROLLUP_COMPACT_ROWS}"`,
+    );
+  }
   return {
     port,
     host: nonEmpty(env.HOST) ?? '127.0.0.1',
@@ -76,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel,
     ticketCacheSize,
     ndjsonBatchSize,
+    rollupCompactRows,
   };
 }
 

@@ -20,6 +20,7 @@ export async function serve(config: Config): Promise<void> {
     logger: { level: config.logLevel },
     defaultMetrics: true,
     ticketCacheSize: config.ticketCacheSize,
+    rollupCompactRows: config.rollupCompactRows,
     ndjsonBatchSize: config.ndjsonBatchSize,
   });
   const where = config.databaseUrl

@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { IngestHooks } from './ingest/event-ingestor.js';
+import { RollupCompactor } from './ingest/rollup-compactor.js';
 import { TicketCache } from './ingest/ticket-cache.js';
 import { TicketUpdater } from './ingest/ticket-updater.js';
 import { CalendarRegistry } from './settings/calendar-registry.js';
@@ -18,21 +19,28 @@ export interface Services {
   jobs: RecomputeJobs;
   /** The ingest hook: folds the touched tickets in the batch's transaction. */
   ticketUpdater: IngestHooks;
+  /** Compacts the rollup ledgers ingest appends to. */
+  compactor: RollupCompactor;
 }
 
 export interface ServiceOptions {
   onJobError?: (error: unknown) => void;
   /** Tickets whose fold state ingest keeps in memory (ingest/ticket-cache.ts). */
   ticketCacheSize?: number;
+  /** Ledger rows a tenant appends before its rollups are compacted (0: never in ingest). */
+  rollupCompactRows?: number;
+  onCompactError?: (error: unknown) => void;
 }
 
 export function createServices(db: Kysely<DB>, options: ServiceOptions = {}): Services {
   const calendars = new CalendarRegistry();
   const contexts = new FoldContextProvider(calendars);
+  const compactor = new RollupCompactor(db, options.rollupCompactRows, options.onCompactError);
   return {
     calendars,
     contexts,
     jobs: new RecomputeJobs(db, contexts, 250, options.onJobError),
-    ticketUpdater: new TicketUpdater(contexts, new TicketCache(options.ticketCacheSize)),
+    ticketUpdater: new TicketUpdater(contexts, new TicketCache(options.ticketCacheSize), compactor),
+    compactor,
   };
 }

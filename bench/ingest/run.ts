@@ -4,6 +4,10 @@
  * the same PostgreSQL server. Prints both rates per repeat, and the medians and their ratio.
  *
  *   npx tsx bench/ingest/run.ts [--events 1000000] [--repeats 3] [--concurrency 4] [--late 0.05]
+ *     [--skip-verify] [--cpu] [--cpu-prof <dir>]
+ *
+ * `--cpu` also prints the CPU time per event of the service process and of every PostgreSQL
+ * process during the HTTP run; `--cpu-prof` writes the service's V8 CPU profile to `<dir>`.
  *
  * The server is a child process (`src/main.ts`); the client streams pre-generated NDJSON over
  * `--concurrency` connections, each ticket's events on one connection in order.
@@ -22,6 +26,7 @@ import { verifyTenant } from '../../src/ingest/rebuild.js';
 import { createServices } from '../../src/services.js';
 import { killHard, startServer } from '../../test/support/server-process.js';
 import { generateEvents, type BenchEvent } from './generate.js';
+import { cpuSeconds, postgresCpuSeconds, stopGracefully } from './cpu.js';
 
 const { values } = parseArgs({
   options: {
@@ -31,6 +36,8 @@ const { values } = parseArgs({
     late: { type: 'string', default: '0' },
     mode: { type: 'string', default: 'metrics' },
     'skip-verify': { type: 'boolean', default: false },
+    cpu: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
     'database-url': {
       type: 'string',
       default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -187,16 +194,27 @@ async function verifyRun(url: string): Promise<number> {
 async function httpRun(streams: Buffer[], verify: boolean): Promise<number> {
   const db = await freshDatabase();
   // The V8 flag `npm start` and the Dockerfile run the service with (see README, Operations).
+  const profile = values['cpu-prof'];
   const server = await startServer({ DATABASE_URL: db.url, DESKMETRICS_BOOTSTRAP_KEY: KEY }, [
     '--max-semi-space-size=64',
+    ...(profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`]),
     'bench/ingest/server.ts',
     MODE,
   ]);
   try {
     if (MODE === 'metrics') await configure(server.baseUrl);
+    const pid = server.child.pid!;
+    const cpu0 = values.cpu ? [cpuSeconds(pid), postgresCpuSeconds()] : [];
     const t0 = performance.now();
     const results = await Promise.all(streams.map((s) => post(server.baseUrl, s)));
     const seconds = (performance.now() - t0) / 1000;
+    if (values.cpu) {
+      const perEvent = (s: number) => ((s * 1e6) / EVENTS).toFixed(1);
+      console.log(
+        `  CPU per event: service ${perEvent(cpuSeconds(pid) - cpu0[0]!)} µs, PostgreSQL ${perEvent(postgresCpuSeconds() - cpu0[1]!)} µs`,
+      );
+    }
+    if (profile !== undefined) await stopGracefully(server);
     const accepted = results.reduce((n, r) => n + r.accepted, 0);
     if (accepted !== EVENTS)
       throw new Error(`accepted ${accepted} of ${EVENTS}: ${JSON.stringify(results)}`);

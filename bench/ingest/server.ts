@@ -17,7 +17,10 @@ const database = await openDatabase({ url: process.env.DATABASE_URL, poolSize: 1
 await migrate(database.db);
 await bootstrapTenant(database.db, process.env.DESKMETRICS_BOOTSTRAP_KEY);
 const config = loadConfig();
-const services = createServices(database.db, { ticketCacheSize: config.ticketCacheSize });
+const services = createServices(database.db, {
+  ticketCacheSize: config.ticketCacheSize,
+  rollupCompactRows: config.rollupCompactRows,
+});
 const app = await buildApp({
   db: database.db,
   transaction: database.transaction,

@@ -9,6 +9,7 @@ import { serve } from '../main.js';
 import { openDatabase, type Database } from '../storage/database.js';
 import { migrate } from '../storage/migrator.js';
 import { rebuildTenant, verifyTenant } from '../ingest/rebuild.js';
+import { compactRollups } from '../storage/rollup.repository.js';
 import { createServices } from '../services.js';
 import {
   createApiKey,
@@ -29,6 +30,7 @@ const USAGE = `usage: deskmetrics <command>
   rebuild [--tenant <id>]                 recompute all derived data from the events
   verify [--tenant <id>]                  recompute everything and compare with what is stored;
                                           prints each difference, exits 1 if there is any
+  compact [--tenant <id>]                 fold the rollup ledgers to one row per key
   keys create --tenant <id> [--name <n>] --scopes <s1,s2>
                                           create an API key (printed once)
   keys list [--tenant <id>]               list keys (never the keys themselves)
@@ -153,6 +155,16 @@ async function rebuildOrVerify(
   if (differences > 0) process.exitCode = 1;
 }
 
+async function compact(config: Config, args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { tenant: { type: 'string' } } });
+  await withDatabase(config, async ({ db }) => {
+    for (const tenantId of await tenantIds(db, values.tenant)) {
+      const { before, after } = await compactRollups(db, tenantId);
+      console.log(`tenant ${tenantId}: rollup rows ${before} -> ${after}`);
+    }
+  });
+}
+
 export async function runCli(argv: string[], config: Config): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -165,6 +177,8 @@ export async function runCli(argv: string[], config: Config): Promise<void> {
     case 'rebuild':
     case 'verify':
       return rebuildOrVerify(config, command, rest);
+    case 'compact':
+      return compact(config, rest);
     case 'tenants':
       return tenants(config, rest);
     case undefined:

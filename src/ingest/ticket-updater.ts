@@ -28,6 +28,7 @@ import {
   type TicketWrite,
 } from '../storage/ticket-state.repository.js';
 import type { FoldContextProvider } from '../settings/fold-context.js';
+import type { RollupCompactor } from './rollup-compactor.js';
 import { TicketCache, type CachedTicket } from './ticket-cache.js';
 import type { IngestHooks, StoredEvent } from './event-ingestor.js';
 import { storedToCoreEvent, toCoreEvent } from './to-core-event.js';
@@ -36,6 +37,8 @@ export interface UpdateStats {
   tickets: number;
   continued: number;
   refolded: number;
+  /** Rows appended to the rollup ledgers. */
+  rollupRows: number;
 }
 
 /**
@@ -126,7 +129,7 @@ export async function updateTickets(
     });
   }
   const written = await writeTickets(db, tenantId, writes, options.copyIn);
-  await applyRollupDeltas(db, tenantId, deltas.unsortedRows());
+  const rollupRows = await applyRollupDeltas(db, tenantId, deltas.unsortedRows(), options.copyIn);
   if (options.cache) {
     for (const w of writes) {
       options.cache.put(tenantId, w.ticketId, {
@@ -141,6 +144,7 @@ export async function updateTickets(
     tickets: ids.length,
     continued: ids.length - toRefold.length - foldedFromNew,
     refolded: toRefold.length + foldedFromNew,
+    rollupRows,
   };
 }
 
@@ -149,6 +153,7 @@ export class TicketUpdater implements IngestHooks {
   constructor(
     private readonly contexts: FoldContextProvider,
     readonly cache: TicketCache = new TicketCache(),
+    private readonly compactor?: RollupCompactor,
   ) {}
 
   async afterStore(
@@ -163,9 +168,10 @@ export class TicketUpdater implements IngestHooks {
       list.push(toCoreEvent(event, seq));
       byTicket.set(event.ticketId, list);
     }
-    await updateTickets(tx.db, tenantId, byTicket, context, {
+    const stats = await updateTickets(tx.db, tenantId, byTicket, context, {
       cache: this.cache,
       copyIn: tx.copyIn,
     });
+    this.compactor?.appended(tenantId, stats.rollupRows);
   }
 }

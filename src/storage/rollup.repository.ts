@@ -1,13 +1,19 @@
 /**
- * The rollup tables: signed contribution deltas are added in place (`value + excluded.value`),
- * so a changed ticket withdraws its old contribution and adds its new one in the same
- * transaction. Rows are upserted in key order so concurrent batches lock them in one order.
- * A missing dimension is '' in the table (primary keys cannot hold NULL) and null in the core.
+ * The rollup tables are ledgers of signed deltas (migration 0006): each ingest batch appends, per
+ * key, `new − old` of the contributions of the tickets it changed, in the same transaction as the
+ * events — by COPY on a server. A figure is the sum of its key's rows, whatever order the rows
+ * were appended in (measures are integers, so sums are exact). Compaction folds a tenant's rows
+ * back to one per key and drops the keys that sum to zero, in one transaction, so a reader sees
+ * the same sums before and after it.
+ *
+ * A missing dimension is '' in the tables and null in the core.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Contribution, ContributionKind } from '../core/aggregate/index.js';
+import { copyField } from './copy-text.js';
+import type { CopyIn } from './database.js';
 import type { DB } from './schema.js';
-import { isoString } from './ticket-state.repository.js';
+import { isoString } from './iso-string.js';
 
 const BASE_DIMS = ['team', 'agent', 'priority', 'channel', 'category', 'policy'] as const;
 
@@ -104,61 +110,173 @@ export function rollupRowsJson(spec: RollupSpec, rows: readonly Contribution[]):
 
 const ident = (name: string): RawBuilder<unknown> => sql.ref(name);
 
-async function upsert(
+/** A measure as stored: an integer (ms for durations). */
+function measureValue(v: number | undefined): number {
+  const r = Math.round(v ?? 0);
+  return Number.isFinite(r) ? r : 0;
+}
+
+/** COPY text escapes of dimension values, which recur (teams, agents, priorities…). */
+const copyCache = new Map<string, string>();
+
+function copyDim(value: unknown): string {
+  const text = dimText(value);
+  let q = copyCache.get(text);
+  if (q === undefined) {
+    q = copyField(text);
+    if (copyCache.size >= 50_000) copyCache.clear();
+    copyCache.set(text, q);
+  }
+  return q;
+}
+
+/**
+ * The rows as COPY text for `(tenant_id, bucket, ...dims, ...measures)`: bucket as ISO text, a
+ * missing dimension as '', measures rounded to integers. One line per row, each ending in `\n`.
+ */
+export function rollupCopyText(spec: RollupSpec, tenantId: string, rows: readonly Contribution[]) {
+  const lines = new Array<string>(rows.length);
+  const fields = new Array<string>(2 + spec.dims.length + spec.measures.length);
+  fields[0] = tenantId;
+  for (let r = 0; r < rows.length; r++) {
+    const c = rows[r]!;
+    const dims = c.dims as unknown as Record<string, unknown>;
+    const measures = c.measures as unknown as Record<string, number | undefined>;
+    let f = 1;
+    fields[f++] = isoString(c.bucket);
+    for (const d of spec.dims) fields[f++] = copyDim(dims[d]);
+    for (const m of spec.measures) fields[f++] = String(measureValue(measures[m]));
+    lines[r] = fields.join('\t');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function columnsOf(spec: RollupSpec): RawBuilder<unknown> {
+  return sql.join(['bucket', ...spec.dims, ...spec.measures].map(ident));
+}
+
+async function append(
   db: Kysely<DB>,
   tenantId: string,
   spec: RollupSpec,
-  rows: Contribution[],
+  rows: readonly Contribution[],
+  copyIn: CopyIn | undefined,
 ): Promise<void> {
-  const keyCols = ['bucket', ...spec.dims];
+  if (copyIn) {
+    const columns = ['tenant_id', 'bucket', ...spec.dims, ...spec.measures].map((c) =>
+      c === 'left' ? '"left"' : c,
+    );
+    await copyIn(
+      `copy ${spec.table} (${columns.join(', ')}) from stdin`,
+      rollupCopyText(spec, tenantId, rows),
+    );
+    return;
+  }
   const recordDef = sql.join([
     sql`bucket timestamptz`,
     ...spec.dims.map((d) => sql`${ident(d)} text`),
     ...spec.measures.map((m) => sql`${ident(m)} bigint`),
   ]);
-  const cols = sql.join([...keyCols, ...spec.measures].map(ident));
-  const updates = sql.join(
-    spec.measures.map(
-      (m) => sql`${ident(m)} = ${sql.table(spec.table)}.${ident(m)} + excluded.${ident(m)}`,
-    ),
-  );
-  // Key order, so concurrent batches lock shared rollup rows in one order (no deadlocks).
   await sql`
-    insert into ${sql.table(spec.table)} (tenant_id, ${cols})
-    select ${tenantId}::uuid, ${cols}
-    from jsonb_to_recordset(${rollupRowsJson(spec, rows)}::jsonb) as x(${recordDef})
-    order by ${sql.join(keyCols.map(ident))}
-    on conflict (tenant_id, ${sql.join(keyCols.map(ident))}) do update set ${updates}`.execute(db);
+    insert into ${sql.table(spec.table)} (tenant_id, ${columnsOf(spec)})
+    select ${tenantId}::uuid, ${columnsOf(spec)}
+    from jsonb_to_recordset(${rollupRowsJson(spec, rows)}::jsonb) as x(${recordDef})`.execute(db);
 }
 
-/** Adds the signed deltas (already merged: one row per key) to the rollups. */
+/**
+ * Appends the signed deltas (already merged: one row per key) to the rollup ledgers, by COPY when
+ * `copyIn` is given (a server). Rows whose measures are all zero are not written.
+ */
 export async function applyRollupDeltas(
   db: Kysely<DB>,
   tenantId: string,
   deltas: readonly Contribution[],
-): Promise<void> {
+  copyIn?: CopyIn,
+): Promise<number> {
   const byKind = new Map<ContributionKind, Contribution[]>();
+  let written = 0;
   for (const c of deltas) {
+    if (!hasNonZero(c)) continue;
+    written += 1;
     const rows = byKind.get(c.kind);
     if (rows === undefined) byKind.set(c.kind, [c]);
     else rows.push(c);
   }
   for (const kind of Object.keys(ROLLUPS) as ContributionKind[]) {
     const rows = byKind.get(kind);
-    if (rows && rows.length > 0) await upsert(db, tenantId, ROLLUPS[kind], rows);
+    if (rows && rows.length > 0) await append(db, tenantId, ROLLUPS[kind], rows, copyIn);
   }
+  return written;
 }
 
-/** Every non-zero rollup row of a tenant as contributions (for `verify`). */
+function hasNonZero(c: Contribution): boolean {
+  const measures = c.measures as unknown as Record<string, number | undefined>;
+  for (const m in measures) if (measureValue(measures[m]) !== 0) return true;
+  return false;
+}
+
+/** Serialises compaction with `clearDerived` (rebuild) for one tenant. */
+function lockTenantRollups(db: Kysely<DB>, tenantId: string) {
+  return sql`select pg_advisory_xact_lock(hashtextextended(${`rollups:${tenantId}`}, 0))`.execute(
+    db,
+  );
+}
+
+/** The grouped, summed rows of one rollup table of a tenant (keys summing to zero left out). */
+function summed(spec: RollupSpec, source: RawBuilder<unknown>, tenantId: string | undefined) {
+  const keys = sql.join(['bucket', ...spec.dims].map(ident));
+  const sums = sql.join(spec.measures.map((m) => sql`sum(${ident(m)})::bigint as ${ident(m)}`));
+  const nonZero = sql.join(
+    spec.measures.map((m) => sql`sum(${ident(m)}) <> 0`),
+    sql` or `,
+  );
+  const tenant = tenantId === undefined ? sql`` : sql`where tenant_id = ${tenantId}::uuid`;
+  return sql`select ${keys}, ${sums} from ${source} ${tenant} group by ${keys} having ${nonZero}`;
+}
+
+/**
+ * Folds a tenant's ledger rows to one row per key, dropping keys whose deltas cancel out. Runs in
+ * one transaction (the caller's, if `db` is one): concurrent ingest only appends rows, which the
+ * delete cannot see and leaves alone. Returns the rows before and after.
+ */
+export async function compactRollups(
+  db: Kysely<DB>,
+  tenantId: string,
+): Promise<{ before: number; after: number }> {
+  const work = async (trx: Kysely<DB>) => {
+    await lockTenantRollups(trx, tenantId);
+    let before = 0;
+    let after = 0;
+    for (const spec of Object.values(ROLLUPS)) {
+      const table = sql.table(spec.table);
+      const { rows } = await sql<{ before: string; after: string }>`
+        with gone as (
+          delete from ${table} where tenant_id = ${tenantId}::uuid
+          returning ${columnsOf(spec)}
+        ), kept as (
+          insert into ${table} (tenant_id, ${columnsOf(spec)})
+          select ${tenantId}::uuid, * from (${summed(spec, sql`gone`, undefined)}) s
+          returning 1
+        )
+        select (select count(*) from gone) as before, (select count(*) from kept) as after`.execute(
+        trx,
+      );
+      before += Number(rows[0]!.before);
+      after += Number(rows[0]!.after);
+    }
+    return { before, after };
+  };
+  return db.isTransaction ? work(db) : db.transaction().execute(work);
+}
+
+/** Every rollup figure of a tenant (the sum of its key's rows; zero sums left out), for `verify`. */
 export async function readRollups(db: Kysely<DB>, tenantId: string): Promise<Contribution[]> {
   const out: Contribution[] = [];
   for (const [kind, spec] of Object.entries(ROLLUPS) as Array<[ContributionKind, RollupSpec]>) {
-    const { rows } = await sql<Record<string, unknown>>`
-      select * from ${sql.table(spec.table)} where tenant_id = ${tenantId}::uuid`.execute(db);
-    for (const r of rows) {
+    const { rows } = await summed(spec, sql.table(spec.table), tenantId).execute(db);
+    for (const r of rows as Array<Record<string, unknown>>) {
       const measures: Record<string, number> = {};
       for (const m of spec.measures) measures[m] = Number(r[m]);
-      if (Object.values(measures).every((v) => v === 0)) continue;
       const dims: Record<string, unknown> = {};
       for (const d of spec.dims) dims[d] = r[d] === '' ? null : r[d];
       if (kind === 'escalation' && dims.from_tier !== null) dims.from_tier = Number(dims.from_tier);
@@ -174,6 +292,7 @@ export async function readRollups(db: Kysely<DB>, tenantId: string): Promise<Con
 }
 
 export async function clearDerived(db: Kysely<DB>, tenantId: string): Promise<void> {
+  await lockTenantRollups(db, tenantId);
   const tables = [
     ...Object.values(ROLLUPS).map((s) => s.table),
     'sla_clock',

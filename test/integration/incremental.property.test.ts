@@ -7,14 +7,14 @@
  */
 import fc from 'fast-check';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TicketEvent } from '../../src/core/events.js';
 import { canonicalJson } from '../../src/ingest/canonical-json.js';
 import { verifyTenant } from '../../src/ingest/rebuild.js';
 import type { CalendarDefinition } from '../../src/core/calendar/index.js';
 import { insertCalendarVersion } from '../../src/storage/calendar.repository.js';
 import { insertPolicyVersion } from '../../src/storage/sla-policy.repository.js';
-import { ROLLUPS } from '../../src/storage/rollup.repository.js';
+import { compactRollups, readRollups, ROLLUPS } from '../../src/storage/rollup.repository.js';
 import { buildApp } from '../../src/app.js';
 import { ticketStreams, GEN_POLICIES } from '../factories/arbitraries.js';
 import { createTestApp, type TestApp } from '../support/app.js';
@@ -96,6 +96,28 @@ const TABLES: Record<string, string> = {
   backlog_flow_rollup: '*',
 };
 
+/**
+ * A rollup ledger as its figures: rows summed per key (every non-measure column), keys whose
+ * deltas cancel out left out — how many rows a key was appended in is not a figure.
+ */
+function summedByKey(
+  rows: ReadonlyArray<Record<string, unknown>>,
+  measures: readonly string[],
+): Array<Record<string, unknown>> {
+  const byKey = new Map<string, Record<string, unknown>>();
+  for (const r of rows) {
+    const key = canonicalJson(
+      Object.fromEntries(Object.entries(r).filter(([c]) => !measures.includes(c))),
+    );
+    const sum = byKey.get(key);
+    if (sum === undefined) byKey.set(key, { ...r });
+    else for (const m of measures) sum[m] = Number(sum[m]) + Number(r[m]);
+  }
+  return [...byKey.values()]
+    .map((r) => ({ ...r, ...Object.fromEntries(measures.map((m) => [m, Number(r[m])])) }))
+    .filter((r) => measures.some((m) => r[m] !== 0));
+}
+
 async function snapshot(tenantId: string): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
   for (const [table, columns] of Object.entries(TABLES)) {
@@ -104,13 +126,12 @@ async function snapshot(tenantId: string): Promise<Record<string, string[]>> {
     >`select ${sql.raw(columns)} from ${sql.table(table)} where tenant_id = ${tenantId}::uuid`.execute(
       t.database.db,
     );
-    out[table] = rows
-      .map(
-        ({ tenant_id: _t, ...r }) =>
-          withoutSeq(JSON.parse(JSON.stringify(r))) as Record<string, unknown>,
-      )
-      // a rollup row whose deltas cancelled out is the same as no row
-      .filter((r) => !MEASURES[table] || MEASURES[table].some((m) => Number(r[m]) !== 0))
+    const plain = rows.map(
+      ({ tenant_id: _t, ...r }) =>
+        withoutSeq(JSON.parse(JSON.stringify(r))) as Record<string, unknown>,
+    );
+    const measures = MEASURES[table];
+    out[table] = (measures ? summedByKey(plain, measures) : plain)
       .map((r) => canonicalJson(r))
       .sort();
   }
@@ -227,4 +248,167 @@ describe('incremental ingest = in-order ingest = rebuild from events', () => {
       await other.close();
     }
   }, 600_000);
+});
+
+/** Rows per rollup table of a tenant, and how many distinct keys they hold. */
+async function ledgerShape(tenantId: string) {
+  const out: Record<string, { rows: number; keys: number; zero: number }> = {};
+  for (const spec of Object.values(ROLLUPS)) {
+    const keys = sql.join(['bucket', ...spec.dims].map((c) => sql.ref(c)));
+    const allZero = sql.join(
+      spec.measures.map((m) => sql`${sql.ref(m)} = 0`),
+      sql` and `,
+    );
+    const { rows } = await sql<{ rows: string; keys: string; zero: string }>`
+      select count(*) as rows, count(distinct (${keys})) as keys,
+        count(*) filter (where ${allZero}) as zero
+      from ${sql.table(spec.table)} where tenant_id = ${tenantId}::uuid`.execute(t.database.db);
+    out[spec.table] = {
+      rows: Number(rows[0]!.rows),
+      keys: Number(rows[0]!.keys),
+      zero: Number(rows[0]!.zero),
+    };
+  }
+  return out;
+}
+
+describe('rollup ledgers: ingest appends deltas, compaction folds them per key', () => {
+  it('compaction keeps every figure and leaves one non-zero row per key; ingest goes on after it (fast-check)', async () => {
+    let run = 0;
+    let folded = 0;
+    /** Compacts the tenant's ledgers and checks the figures survive, one non-zero row a key. */
+    const compactsExactly = async (tenantId: string) => {
+      const figures = await readRollups(t.database.db, tenantId);
+      const appended = await ledgerShape(tenantId);
+      const { before, after } = await compactRollups(t.database.db, tenantId);
+      expect(before).toBe(Object.values(appended).reduce((n, s) => n + s.rows, 0));
+      const compacted = await ledgerShape(tenantId);
+      expect(after).toBe(Object.values(compacted).reduce((n, s) => n + s.rows, 0));
+      for (const shape of Object.values(compacted)) {
+        expect(shape.rows).toBe(shape.keys);
+        expect(shape.zero).toBe(0);
+      }
+      expect(after).toBe(figures.length);
+      if (before > after) folded += 1;
+      const sorted = (cs: Awaited<ReturnType<typeof readRollups>>) =>
+        cs.map((c) => canonicalJson(c)).sort();
+      expect(sorted(await readRollups(t.database.db, tenantId))).toEqual(sorted(figures));
+      // Compacting again changes nothing.
+      expect(await compactRollups(t.database.db, tenantId)).toEqual({
+        before: after,
+        after,
+      });
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        ticketStreams(6, 12),
+        fc.array(fc.nat(), { minLength: 100, maxLength: 100 }),
+        fc.nat(),
+        async (streams, order, cut) => {
+          run += 1;
+          const events = streams.flat().map(wire);
+          const arrival = events
+            .map((e, i) => ({ e, k: order[i % order.length]! }))
+            .sort((a, b) => a.k - b.k)
+            .map((x) => x.e);
+          const inOrder = await configuredTenant(`ledger-in-order-${run}`);
+          await send(
+            inOrder.headers,
+            [...events].sort((a, b) => a.occurred_at.localeCompare(b.occurred_at)),
+          );
+          const tenant = await configuredTenant(`ledger-${run}`);
+          // One event a request, out of order: every change withdraws and re-adds contributions.
+          const first = cut % (arrival.length + 1);
+          for (const e of arrival.slice(0, first)) await send(tenant.headers, [e]);
+
+          await compactsExactly(tenant.tenantId);
+          for (const e of arrival.slice(first)) await send(tenant.headers, [e]);
+          await compactsExactly(tenant.tenantId);
+          expect(await snapshot(tenant.tenantId)).toEqual(await snapshot(inOrder.tenantId));
+          expect(
+            await verifyTenant(t.database.db, tenant.tenantId, t.app.services.contexts),
+          ).toEqual([]);
+        },
+      ),
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 15) },
+    );
+    // Not vacuous: many compactions found several rows for a key (about half of the two a run).
+    expect(folded).toBeGreaterThanOrEqual(run / 4);
+  }, 600_000);
+
+  it('ingest compacts a tenant once it has appended enough ledger rows', async () => {
+    const app = await buildApp({
+      db: t.database.db,
+      transaction: t.database.transaction,
+      rollupCompactRows: 5,
+    });
+    try {
+      // The longest of a few generated streams: enough changes to pass the threshold twice.
+      const streams = fc
+        .sample(ticketStreams(4, 16), { numRuns: 20, seed: 7 })
+        .sort((a, b) => b.flat().length - a.flat().length)[0]!;
+      const events = streams
+        .flat()
+        .map(wire)
+        .sort((a, b) => a.occurred_at.localeCompare(b.occurred_at));
+      const inOrder = await configuredTenant('compact-in-order');
+      await send(inOrder.headers, events);
+      // The same requests to the test app, which never compacts in ingest (default threshold).
+      const tenant = await configuredTenant('compact-by-ingest');
+      const uncompacted = await configuredTenant('compact-never');
+      for (const e of events) {
+        for (const [target, headers] of [
+          [app, tenant.headers],
+          [t.app, uncompacted.headers],
+        ] as const) {
+          const res = await target.inject({
+            method: 'POST',
+            url: '/v1/events',
+            headers,
+            payload: [e],
+          });
+          expect(res.json()).toMatchObject({ accepted: 1 });
+        }
+      }
+      await app.services.compactor.idle();
+      const rows = async (tenantId: string) =>
+        Object.values(await ledgerShape(tenantId)).reduce((n, s) => n + s.rows, 0);
+      expect(await rows(tenant.tenantId)).toBeLessThan(await rows(uncompacted.tenantId));
+      expect(await snapshot(uncompacted.tenantId)).toEqual(await snapshot(inOrder.tenantId));
+      expect(await snapshot(tenant.tenantId)).toEqual(await snapshot(inOrder.tenantId));
+      expect(await verifyTenant(t.database.db, tenant.tenantId, app.services.contexts)).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  }, 120_000);
+
+  it.skipIf(inject('testDatabase').mode === 'pglite')(
+    "compaction running while another transaction appends leaves that transaction's rows alone",
+    async () => {
+      const [streams] = fc.sample(ticketStreams(3, 10), { numRuns: 1, seed: 11 });
+      const tenant = await configuredTenant('compact-concurrent');
+      for (const e of streams!.flat().map(wire)) await send(tenant.headers, [e]);
+      const figures = await readRollups(t.database.db, tenant.tenantId);
+      const bucket = new Date('2030-01-01T00:00:00Z');
+      await t.database.transaction(async (tx) => {
+        await sql`
+          insert into volume_rollup (tenant_id, bucket, team, agent, priority, channel, category,
+            policy, created, solved, reopens, deleted)
+          values (${tenant.tenantId}::uuid, ${bucket}, 'late', '', '', '', '', '', 1, 0, 0, 0)`.execute(
+          tx.db,
+        );
+        // Another connection compacts while this transaction's row is not committed yet.
+        await compactRollups(t.database.db, tenant.tenantId);
+      });
+      const after = await readRollups(t.database.db, tenant.tenantId);
+      expect(after).toHaveLength(figures.length + 1);
+      expect(after).toContainEqual(
+        expect.objectContaining({
+          kind: 'volume',
+          bucket: bucket.getTime(),
+          measures: { created: 1, solved: 0, reopens: 0, deleted: 0 },
+        }),
+      );
+    },
+  );
 });

@@ -19,7 +19,7 @@ import {
   type Contribution,
   type ContributionKind,
 } from '../../../src/core/aggregate/types.js';
-import { ROLLUPS, rollupRowsJson } from '../../../src/storage/rollup.repository.js';
+import { ROLLUPS, rollupCopyText, rollupRowsJson } from '../../../src/storage/rollup.repository.js';
 import {
   decodeContributions,
   encodeContributions,
@@ -223,6 +223,31 @@ describe('storage JSON', () => {
             return o;
           });
           expect(rollupRowsJson(spec, ofKind)).toBe(JSON.stringify(want));
+        }
+      }),
+      runs,
+    );
+  });
+
+  it('rollupCopyText = the COPY text of the same values as rollupRowsJson', () => {
+    const esc = (v: string) =>
+      v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+    fc.assert(
+      fc.property(rows, (r) => {
+        for (const kind of kinds) {
+          const spec = ROLLUPS[kind];
+          const ofKind = r.filter((c) => c.kind === kind);
+          if (ofKind.length === 0) continue;
+          const objects = JSON.parse(rollupRowsJson(spec, ofKind)) as Rec[];
+          const want = objects.map((o) =>
+            [
+              'tenant-1',
+              o.bucket,
+              ...spec.dims.map((d) => esc(o[d] as string)),
+              ...spec.measures.map((m) => String((o[m] as number | null) ?? 0)),
+            ].join('\t'),
+          );
+          expect(rollupCopyText(spec, 'tenant-1', ofKind)).toBe(`${want.join('\n')}\n`);
         }
       }),
       runs,
