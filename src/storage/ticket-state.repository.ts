@@ -452,7 +452,7 @@ const DERIVED_TABLES: readonly DerivedTable[] = [
       ['priority', 'text'],
       ['channel', 'text'],
       ['category', 'text'],
-      ['segments', 'jsonb'],
+      ['segments', 'json'],
     ],
   },
   numbered('contact', 'contacts', contactJson, contactLines, [
@@ -607,8 +607,8 @@ export async function writeTickets(
       first_solved_at = x.first_solved_at, policy_id = x.policy_id,
       last_occurred_at = x.last_occurred_at, last_seq = x.last_seq,
       config_revision = x.config_revision, rev = pg_current_xact_id(), updated_at = now()
-    from jsonb_to_recordset(${plan.tickets}::jsonb) as x(
-      ticket_id text, contributions jsonb, derived jsonb, status text, priority text,
+    from json_to_recordset(${plan.tickets}::json) as x(
+      ticket_id text, contributions json, derived json, status text, priority text,
       channel text, team text, assignee_id text, category text, created_at timestamptz,
       deleted boolean, first_solved_at timestamptz, policy_id text, last_occurred_at timestamptz,
       last_seq bigint, config_revision bigint)
