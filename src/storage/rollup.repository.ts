@@ -130,6 +130,19 @@ function copyDim(value: unknown): string {
   return q;
 }
 
+/** Bucket starts as ISO text: a batch's rows share a few hundred buckets. */
+const bucketCache = new Map<number, string>();
+
+function bucketText(bucket: number): string {
+  let text = bucketCache.get(bucket);
+  if (text === undefined) {
+    text = isoString(bucket);
+    if (bucketCache.size >= 50_000) bucketCache.clear();
+    bucketCache.set(bucket, text);
+  }
+  return text;
+}
+
 /**
  * The rows as COPY text for `(tenant_id, bucket, ...dims, ...measures)`: bucket as ISO text, a
  * missing dimension as '', measures rounded to integers. One line per row, each ending in `\n`.
@@ -143,7 +156,7 @@ export function rollupCopyText(spec: RollupSpec, tenantId: string, rows: readonl
     const dims = c.dims as unknown as Record<string, unknown>;
     const measures = c.measures as unknown as Record<string, number | undefined>;
     let f = 1;
-    fields[f++] = isoString(c.bucket);
+    fields[f++] = bucketText(c.bucket);
     for (const d of spec.dims) fields[f++] = copyDim(dims[d]);
     for (const m of spec.measures) fields[f++] = String(measureValue(measures[m]));
     lines[r] = fields.join('\t');
@@ -235,9 +248,11 @@ function summed(spec: RollupSpec, source: RawBuilder<unknown>, tenantId: string 
 }
 
 /**
- * Folds a tenant's ledger rows to one row per key, dropping keys whose deltas cancel out. Runs in
- * one transaction (the caller's, if `db` is one): concurrent ingest only appends rows, which the
- * delete cannot see and leaves alone. Returns the rows before and after.
+ * Folds a tenant's ledger rows to one row per key, dropping keys whose deltas cancel out. Only
+ * the keys with several rows (or a zero row) are rewritten: after the first compaction most keys
+ * hold one row that no later batch touched. Runs in one transaction (the caller's, if `db` is
+ * one): concurrent ingest only appends rows, which the statement's snapshot does not see and the
+ * delete leaves alone. Returns the rows before and after.
  */
 export async function compactRollups(
   db: Kysely<DB>,
@@ -249,16 +264,31 @@ export async function compactRollups(
     let after = 0;
     for (const spec of Object.values(ROLLUPS)) {
       const table = sql.table(spec.table);
+      const keys = ['bucket', ...spec.dims];
+      const keyList = sql.join(keys.map(ident));
+      const zero = sql.join(
+        spec.measures.map((m) => sql`sum(${ident(m)}) = 0`),
+        sql` and `,
+      );
+      const match = sql.join(
+        keys.map((k) => sql`t.${ident(k)} = f.${ident(k)}`),
+        sql` and `,
+      );
       const { rows } = await sql<{ before: string; after: string }>`
-        with gone as (
-          delete from ${table} where tenant_id = ${tenantId}::uuid
-          returning ${columnsOf(spec)}
+        with groups as (
+          select ${keyList}, count(*) as n, count(*) > 1 or (${zero}) as fold
+          from ${table} where tenant_id = ${tenantId}::uuid group by ${keyList}
+        ), gone as (
+          delete from ${table} t using (select * from groups where fold) f
+          where t.tenant_id = ${tenantId}::uuid and ${match}
+          returning ${sql.join([...keys, ...spec.measures].map((c) => sql`t.${ident(c)}`))}
         ), kept as (
           insert into ${table} (tenant_id, ${columnsOf(spec)})
           select ${tenantId}::uuid, * from (${summed(spec, sql`gone`, undefined)}) s
           returning 1
         )
-        select (select count(*) from gone) as before, (select count(*) from kept) as after`.execute(
+        select (select coalesce(sum(n), 0) from groups) as before,
+          (select count(*) from groups where not fold) + (select count(*) from kept) as after`.execute(
         trx,
       );
       before += Number(rows[0]!.before);
