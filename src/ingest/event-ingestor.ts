@@ -64,6 +64,26 @@ class Tally {
   }
 }
 
+/** Attempts of a batch's transaction when PostgreSQL breaks a deadlock by aborting it. */
+const DEADLOCK_ATTEMPTS = 3;
+
+/**
+ * Runs `work` (a whole transaction) again when PostgreSQL aborted it to break a deadlock
+ * (40P01). Batches lock existing tickets in ticket_id order and insert new ones in that order,
+ * so a deadlock needs three batches racing to create the same tickets; the batch is then simply
+ * committed again. An atomic request is one transaction over a stream read once: not retried.
+ */
+export async function retryDeadlocks<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      if ((error as { code?: string }).code !== '40P01' || attempt >= DEADLOCK_ATTEMPTS)
+        throw error;
+    }
+  }
+}
+
 function asyncIterator<T>(source: AsyncIterable<T> | Iterable<T>): AsyncIterator<T> {
   if (Symbol.asyncIterator in source) return source[Symbol.asyncIterator]();
   const sync = source[Symbol.iterator]();
@@ -110,7 +130,9 @@ export class EventIngestor {
         tally.result.duplicates += prepared.duplicates;
         tally.addErrors(prepared.errors);
         if (prepared.events.length === 0) continue;
-        const stored = await this.transaction((tx) => this.store(tx, tenantId, prepared.events));
+        const stored = await retryDeadlocks(() =>
+          this.transaction((tx) => this.store(tx, tenantId, prepared.events)),
+        );
         tally.result.accepted += stored.accepted;
         tally.result.duplicates += stored.duplicates;
         tally.addErrors(stored.conflicts);

@@ -21,6 +21,7 @@ import { applyRollupDeltas } from '../storage/rollup.repository.js';
 import type { CopyIn, Transaction } from '../storage/database.js';
 import type { DB } from '../storage/schema.js';
 import {
+  insertTickets,
   loadTicketEvents,
   loadContributions,
   lockTickets,
@@ -90,8 +91,9 @@ export async function updateTickets(
     for (const event of events) applyInPlace(state, event, context.ctx);
     states.set(id, state);
   }
-  // A ticket row is created in the transaction that stores the ticket's first events (every
-  // ingest path runs this hook), so a row created now means the log holds only the new events.
+  // A ticket's row is created in the transaction that stores its first events (every ingest
+  // path runs this hook), so for a ticket without one the log holds only the new events —
+  // unless another transaction is storing its first events right now: insertTickets finds out.
   for (const id of unfolded) states.set(id, foldTicket(sorted.get(id)!, context.ctx));
   const foldedFromNew = unfolded.length;
   const byTicket = new Map<string, TicketEvent[]>();
@@ -108,12 +110,32 @@ export async function updateTickets(
     ids.filter((id) => !cached.has(id) && !locked.get(id)!.created),
   );
 
-  const writes: TicketWrite[] = [];
-  const deltas = new RollupDeltas();
-  for (const id of ids) {
+  const folded = ids.map((id) => {
     const state = states.get(id)!;
     const derived = deriveTicket(state, context.ctx);
-    const contributions = keyedTicketContributions(derived);
+    return { id, state, derived, contributions: keyedTicketContributions(derived) };
+  });
+  // New tickets' rows first: one another transaction created meanwhile is folded again below,
+  // from the log, as the existing ticket it now is; nothing of it is written in this pass.
+  const created = folded.filter((f) => locked.get(f.id)!.created);
+  const inserted = await insertTickets(
+    db,
+    tenantId,
+    created.map((f) => ({
+      ticketId: f.id,
+      state: f.state,
+      derived: f.derived,
+      contributions: f.contributions.rows,
+      configRevision: context.revision,
+      created: true,
+    })),
+  );
+  const raced = created.filter((f) => !inserted.has(f.id)).map((f) => f.id);
+
+  const writes: TicketWrite[] = [];
+  const deltas = new RollupDeltas();
+  for (const { id, state, derived, contributions } of folded) {
+    if (locked.get(id)!.created && !inserted.has(id)) continue;
     const entry = cached.get(id);
     const before = entry?.contributions ?? storedContributions.get(id);
     const changed = deltas.addTicket(before ?? [], contributions);
@@ -140,11 +162,22 @@ export async function updateTickets(
       });
     }
   }
-  return {
+  const stats = {
     tickets: ids.length,
     continued: ids.length - toRefold.length - foldedFromNew,
     refolded: toRefold.length + foldedFromNew,
     rollupRows,
+  };
+  if (raced.length === 0) return stats;
+  const again = await updateTickets(db, tenantId, new Map(raced.map((id) => [id, []])), context, {
+    ...options,
+    refold: true,
+  });
+  return {
+    tickets: stats.tickets,
+    continued: stats.continued,
+    refolded: stats.refolded,
+    rollupRows: stats.rollupRows + again.rollupRows,
   };
 }
 

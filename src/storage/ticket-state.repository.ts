@@ -32,7 +32,10 @@ export interface LockedTicket {
   /** xid8 of the transaction that last wrote the derived rows (null: never written). */
   rev: string | null;
   configRevision: number | null;
-  /** The row was created by this call: the ticket has no derived rows or contributions yet. */
+  /**
+   * No row exists: the ticket is new (its row is inserted with its first derived data, see
+   * {@link insertTickets}), it has no derived rows or contributions yet.
+   */
   created: boolean;
 }
 
@@ -42,20 +45,16 @@ export interface LockedTickets {
   xid: string;
 }
 
-/** Creates missing ticket rows and locks all of `ticketIds` for the transaction. */
+/**
+ * Locks the existing rows of `ticketIds` for the transaction, in ticket_id order; the others are
+ * new tickets, whose rows {@link insertTickets} creates once they are folded.
+ */
 export async function lockTickets(
   db: Kysely<DB>,
   tenantId: string,
   ticketIds: readonly string[],
 ): Promise<LockedTickets> {
   const sorted = [...new Set(ticketIds)].sort();
-  const inserted = await sql<{ ticket_id: string }>`
-    insert into ticket (tenant_id, ticket_id)
-    select ${tenantId}::uuid, t.id from unnest(${sorted}::text[]) with ordinality as t(id, ord)
-    order by t.ord
-    on conflict (tenant_id, ticket_id) do nothing
-    returning ticket_id`.execute(db);
-  const created = new Set(inserted.rows.map((r) => r.ticket_id));
   const { rows } = await sql<{
     ticket_id: string;
     rev: string | null;
@@ -75,20 +74,18 @@ export async function lockTickets(
     const r = await sql<{ xid: string }>`select pg_current_xact_id()::text as xid`.execute(db);
     xid = r.rows[0]!.xid;
   }
-  return {
-    xid,
-    tickets: new Map(
-      rows.map((r) => [
-        r.ticket_id,
-        {
-          ticketId: r.ticket_id,
-          rev: r.rev,
-          configRevision: r.config_revision === null ? null : Number(r.config_revision),
-          created: created.has(r.ticket_id),
-        },
-      ]),
-    ),
-  };
+  const tickets = new Map<string, LockedTicket>(
+    sorted.map((id) => [id, { ticketId: id, rev: null, configRevision: null, created: true }]),
+  );
+  for (const r of rows) {
+    tickets.set(r.ticket_id, {
+      ticketId: r.ticket_id,
+      rev: r.rev,
+      configRevision: r.config_revision === null ? null : Number(r.config_revision),
+      created: false,
+    });
+  }
+  return { xid, tickets };
 }
 
 /**
@@ -569,7 +566,8 @@ export function planTicketWrites(writes: readonly TicketWrite[], copy: boolean):
     }
     tables.set(spec.table, write);
   }
-  const tickets = `[${writes.map(ticketUpdateJson).join(',')}]`;
+  const existing = writes.filter((w) => w.created !== true);
+  const tickets = existing.length === 0 ? '' : `[${existing.map(ticketUpdateJson).join(',')}]`;
   return { tickets, tables, written };
 }
 
@@ -584,9 +582,44 @@ function rowOfKey(spec: DerivedTable, ticketId: string, key: string): Record<str
   return row;
 }
 
+/** The columns of a ticket row as `json_to_recordset` reads them from {@link ticketJson}. */
+const TICKET_RECORD = sql`x(
+      ticket_id text, contributions json, derived json, status text, priority text,
+      channel text, team text, assignee_id text, category text, created_at timestamptz,
+      deleted boolean, first_solved_at timestamptz, policy_id text, last_occurred_at timestamptz,
+      last_seq bigint, config_revision bigint)`;
+
 /**
- * Writes the tickets' rows: the ticket row (stamped with this transaction's id as `rev`), and
- * of each derived table only the rows that changed — by COPY when `copyIn` is given (a server),
+ * Inserts the rows of new tickets (`created` writes), stamped with this transaction's id, in
+ * ticket_id order, and returns the ids inserted. A ticket whose row another transaction created
+ * meanwhile (it waits for that transaction to end) is not inserted: it must be locked and folded
+ * again from the log as an existing ticket, and nothing else of it may be written before.
+ */
+export async function insertTickets(
+  db: Kysely<DB>,
+  tenantId: string,
+  writes: readonly TicketWrite[],
+): Promise<Set<string>> {
+  if (writes.length === 0) return new Set();
+  const json = `[${writes.map((w) => JSON.stringify(ticketJson(w))).join(',')}]`;
+  const { rows } = await sql<{ ticket_id: string }>`
+    insert into ticket (tenant_id, ticket_id, contributions, derived, status, priority, channel,
+      team, assignee_id, category, created_at, deleted, first_solved_at, policy_id,
+      last_occurred_at, last_seq, config_revision, rev, updated_at)
+    select ${tenantId}::uuid, x.ticket_id, x.contributions, x.derived, x.status, x.priority,
+      x.channel, x.team, x.assignee_id, x.category, x.created_at, x.deleted, x.first_solved_at,
+      x.policy_id, x.last_occurred_at, x.last_seq, x.config_revision, pg_current_xact_id(), now()
+    from json_to_recordset(${json}::json) as ${TICKET_RECORD}
+    order by x.ticket_id
+    on conflict (tenant_id, ticket_id) do nothing
+    returning ticket_id`.execute(db);
+  return new Set(rows.map((r) => r.ticket_id));
+}
+
+/**
+ * Writes the tickets' rows: the row of each existing ticket (stamped with this transaction's id
+ * as `rev`; new tickets' rows are inserted first by {@link insertTickets}), and of each derived
+ * table only the rows that changed — by COPY when `copyIn` is given (a server),
  * else by an upsert. Returns what each ticket's rows now are.
  */
 export async function writeTickets(
@@ -598,7 +631,8 @@ export async function writeTickets(
   if (writes.length === 0) return new Map();
   const tenant = sql`${tenantId}::uuid`;
   const plan = planTicketWrites(writes, copyIn !== undefined);
-  await sql`
+  if (plan.tickets !== '')
+    await sql`
     update ticket t set
       contributions = coalesce(x.contributions, t.contributions),
       derived = x.derived, status = x.status,
@@ -607,11 +641,7 @@ export async function writeTickets(
       first_solved_at = x.first_solved_at, policy_id = x.policy_id,
       last_occurred_at = x.last_occurred_at, last_seq = x.last_seq,
       config_revision = x.config_revision, rev = pg_current_xact_id(), updated_at = now()
-    from json_to_recordset(${plan.tickets}::json) as x(
-      ticket_id text, contributions json, derived json, status text, priority text,
-      channel text, team text, assignee_id text, category text, created_at timestamptz,
-      deleted boolean, first_solved_at timestamptz, policy_id text, last_occurred_at timestamptz,
-      last_seq bigint, config_revision bigint)
+    from json_to_recordset(${plan.tickets}::json) as ${TICKET_RECORD}
     where t.tenant_id = ${tenant} and t.ticket_id = x.ticket_id`.execute(db);
   for (const spec of DERIVED_TABLES) {
     const write = plan.tables.get(spec.table)!;

@@ -16,6 +16,9 @@ import { insertCalendarVersion } from '../../src/storage/calendar.repository.js'
 import { insertPolicyVersion } from '../../src/storage/sla-policy.repository.js';
 import { compactRollups, readRollups, ROLLUPS } from '../../src/storage/rollup.repository.js';
 import { buildApp } from '../../src/app.js';
+import { EventIngestor } from '../../src/ingest/event-ingestor.js';
+import { TicketUpdater } from '../../src/ingest/ticket-updater.js';
+import type { Transaction } from '../../src/storage/database.js';
 import { ticketStreams, GEN_POLICIES } from '../factories/arbitraries.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 
@@ -409,6 +412,60 @@ describe('rollup ledgers: ingest appends deltas, compaction folds them per key',
           measures: { created: 1, solved: 0, reopens: 0, deleted: 0 },
         }),
       );
+    },
+  );
+});
+
+describe('new tickets created by two transactions at once', () => {
+  it.skipIf(inject('testDatabase').mode === 'pglite')(
+    'the transaction that loses the race folds the ticket again from the log, as an existing one',
+    async () => {
+      // Four tickets with enough events to split each in two.
+      const streams = fc
+        .sample(ticketStreams(4, 16), { numRuns: 30, seed: 5 })
+        .filter((s) => s.length >= 2 && s.every((events) => events.length >= 4))[0]!;
+      const events = streams
+        .flat()
+        .map(wire)
+        .sort((a, b) => a.occurred_at.localeCompare(b.occurred_at));
+      const inOrder = await configuredTenant('race-in-order');
+      await send(inOrder.headers, events);
+      const tenant = await configuredTenant('race');
+      // Each ticket's events split between two batches, neither of which finds the ticket's row.
+      const first = events.filter((_, i) => i % 2 === 0);
+      const second = events.filter((_, i) => i % 2 === 1);
+      const items = (list: object[]) => list.map((raw, index) => ({ position: { index }, raw }));
+      // Batch A holds its transaction open after writing, until `release`.
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let aWrote = false;
+      const held = <T>(work: (tx: Transaction) => Promise<T>) =>
+        t.database.transaction(async (tx) => {
+          const result = await work(tx);
+          aWrote = true;
+          await gate;
+          return result;
+        });
+      // Two updaters with caches of their own: two service processes.
+      const contexts = t.app.services.contexts;
+      const a = new EventIngestor(held, new TicketUpdater(contexts)).ingest(
+        tenant.tenantId,
+        [items(first)],
+        { format: 'envelope', atomic: false },
+      );
+      while (!aWrote) await new Promise((r) => setTimeout(r, 10));
+      let bDone = false;
+      const b = new EventIngestor(t.database.transaction, new TicketUpdater(contexts))
+        .ingest(tenant.tenantId, [items(second)], { format: 'envelope', atomic: false })
+        .finally(() => (bDone = true));
+      await new Promise((r) => setTimeout(r, 300));
+      // B waits on A's new rows: it cannot have committed before A.
+      expect(bDone).toBe(false);
+      release();
+      const [ra, rb] = await Promise.all([a, b]);
+      expect(ra.accepted + rb.accepted).toBe(events.length);
+      expect(await snapshot(tenant.tenantId)).toEqual(await snapshot(inOrder.tenantId));
+      expect(await verifyTenant(t.database.db, tenant.tenantId, contexts)).toEqual([]);
     },
   );
 });
