@@ -27,4 +27,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # The service applies pending migrations on start (src/main.ts) before it listens.
-CMD ["node", "--max-semi-space-size=64", "dist/main.js"]
+CMD ["node", "--min-semi-space-size=128", "--max-semi-space-size=128", "dist/main.js"]
