@@ -57,18 +57,30 @@ function dimText(value: unknown): string {
   return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
 }
 
-/** JSON text of a string (dimension values recur: teams, agents, priorities…). */
-const quotedCache = new Map<string, string>();
-
-function quoted(value: string): string {
-  let q = quotedCache.get(value);
-  if (q === undefined) {
-    q = JSON.stringify(value);
-    if (quotedCache.size >= 50_000) quotedCache.clear();
-    quotedCache.set(value, q);
-  }
-  return q;
+/**
+ * `compute`, remembered for the most recent arguments (up to 50,000): rollup rows repeat the same
+ * dimension values (teams, agents, priorities…) and bucket starts thousands of times a batch.
+ */
+function remembered<K, V>(compute: (key: K) => V): (key: K) => V {
+  const cache = new Map<K, V>();
+  return (key) => {
+    let value = cache.get(key);
+    if (value === undefined) {
+      value = compute(key);
+      if (cache.size >= 50_000) cache.clear();
+      cache.set(key, value);
+    }
+    return value;
+  };
 }
+
+/** JSON text of a string. */
+const quoted = remembered((value: string) => JSON.stringify(value));
+/** A dimension value as a COPY field ('' when missing). */
+const copyDimText = remembered((text: string) => copyField(text));
+const copyDim = (value: unknown) => copyDimText(dimText(value));
+/** Bucket starts as ISO text. */
+const bucketText = remembered((bucket: number) => isoString(bucket));
 
 /** `,"name":` of each column, per spec. */
 const columnPrefixes = new Map<RollupSpec, { dims: string[]; measures: string[] }>();
@@ -114,33 +126,6 @@ const ident = (name: string): RawBuilder<unknown> => sql.ref(name);
 function measureValue(v: number | undefined): number {
   const r = Math.round(v ?? 0);
   return Number.isFinite(r) ? r : 0;
-}
-
-/** COPY text escapes of dimension values, which recur (teams, agents, priorities…). */
-const copyCache = new Map<string, string>();
-
-function copyDim(value: unknown): string {
-  const text = dimText(value);
-  let q = copyCache.get(text);
-  if (q === undefined) {
-    q = copyField(text);
-    if (copyCache.size >= 50_000) copyCache.clear();
-    copyCache.set(text, q);
-  }
-  return q;
-}
-
-/** Bucket starts as ISO text: a batch's rows share a few hundred buckets. */
-const bucketCache = new Map<number, string>();
-
-function bucketText(bucket: number): string {
-  let text = bucketCache.get(bucket);
-  if (text === undefined) {
-    text = isoString(bucket);
-    if (bucketCache.size >= 50_000) bucketCache.clear();
-    bucketCache.set(bucket, text);
-  }
-  return text;
 }
 
 /**

@@ -44,6 +44,14 @@ function wire(e: TicketEvent) {
   };
 }
 
+/** The streams' events on the wire, in occurred_at order. */
+function wireInOrder(streams: readonly TicketEvent[][]) {
+  return streams
+    .flat()
+    .map(wire)
+    .sort((a, b) => a.occurred_at.localeCompare(b.occurred_at));
+}
+
 /** A tenant with the generator's calendars and policy versions (stored directly: fast). */
 async function configuredTenant(name: string) {
   const { tenantId, adminKey } = await t.addTenant(name);
@@ -350,10 +358,7 @@ describe('rollup ledgers: ingest appends deltas, compaction folds them per key',
       const streams = fc
         .sample(ticketStreams(4, 16), { numRuns: 20, seed: 7 })
         .sort((a, b) => b.flat().length - a.flat().length)[0]!;
-      const events = streams
-        .flat()
-        .map(wire)
-        .sort((a, b) => a.occurred_at.localeCompare(b.occurred_at));
+      const events = wireInOrder(streams);
       const inOrder = await configuredTenant('compact-in-order');
       await send(inOrder.headers, events);
       // The same requests to the test app, which never compacts in ingest (default threshold).
@@ -424,10 +429,7 @@ describe('new tickets created by two transactions at once', () => {
       const streams = fc
         .sample(ticketStreams(4, 16), { numRuns: 30, seed: 5 })
         .filter((s) => s.length >= 2 && s.every((events) => events.length >= 4))[0]!;
-      const events = streams
-        .flat()
-        .map(wire)
-        .sort((a, b) => a.occurred_at.localeCompare(b.occurred_at));
+      const events = wireInOrder(streams);
       const inOrder = await configuredTenant('race-in-order');
       await send(inOrder.headers, events);
       const tenant = await configuredTenant('race');
