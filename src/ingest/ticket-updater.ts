@@ -129,6 +129,8 @@ export async function updateTickets(
       configRevision: context.revision,
       created: true,
     })),
+    xid,
+    options.copyIn,
   );
   const raced = created.filter((f) => !inserted.has(f.id)).map((f) => f.id);
 

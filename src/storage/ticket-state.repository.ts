@@ -589,18 +589,82 @@ const TICKET_RECORD = sql`x(
       deleted boolean, first_solved_at timestamptz, policy_id text, last_occurred_at timestamptz,
       last_seq bigint, config_revision bigint)`;
 
+/** The columns of a new ticket's row as {@link ticketCopyLine} writes them (after the tenant). */
+export const TICKET_COPY_COLUMNS = [
+  'ticket_id',
+  'contributions',
+  'derived',
+  'status',
+  'priority',
+  'channel',
+  'team',
+  'assignee_id',
+  'category',
+  'created_at',
+  'deleted',
+  'first_solved_at',
+  'policy_id',
+  'last_occurred_at',
+  'last_seq',
+  'config_revision',
+  'rev',
+] as const;
+
+/** A new ticket's row as a COPY line (no tenant column, no newline): the values of {@link ticketJson}. */
+export function ticketCopyLine(w: TicketWrite, rev: string): string {
+  const t = w.derived.ticket;
+  return [
+    copyField(w.ticketId),
+    copyField(JSON.stringify(encodeContributions(w.contributions))),
+    copyField(JSON.stringify(t)),
+    txt(t.exists ? t.status : null),
+    txt(t.priority),
+    txt(t.channel),
+    txt(t.group),
+    txt(t.assignee_id),
+    txt(t.category),
+    ts(t.created_at),
+    t.deleted ? 't' : 'f',
+    ts(t.first_solved_at),
+    txt(t.policy_id),
+    ts(w.state.last?.occurredAt),
+    num(w.state.last?.seq),
+    num(w.configRevision),
+    rev,
+  ].join('\t');
+}
+
 /**
- * Inserts the rows of new tickets (`created` writes), stamped with this transaction's id, in
- * ticket_id order, and returns the ids inserted. A ticket whose row another transaction created
- * meanwhile (it waits for that transaction to end) is not inserted: it must be locked and folded
- * again from the log as an existing ticket, and nothing else of it may be written before.
+ * Inserts the rows of new tickets (`created` writes), stamped with this transaction's id (`rev`),
+ * and returns the ids inserted. A ticket whose row another transaction created meanwhile (it
+ * waits for that transaction to end) is not inserted: it must be locked and folded again from
+ * the log as an existing ticket, and nothing else of it may be written before.
+ *
+ * With `copyIn` (a server) the rows go in by COPY first: in a live stream no other transaction
+ * creates the same ticket. If one did, the COPY fails as a whole on the key, is rolled back to
+ * its savepoint, and the rows take the `on conflict do nothing` insert, in ticket_id order.
  */
 export async function insertTickets(
   db: Kysely<DB>,
   tenantId: string,
   writes: readonly TicketWrite[],
+  rev: string,
+  copyIn?: CopyIn,
 ): Promise<Set<string>> {
   if (writes.length === 0) return new Set();
+  if (copyIn) {
+    await sql`savepoint copy_tickets`.execute(db);
+    try {
+      const prefix = `${tenantId}\t`;
+      const text = `${prefix}${writes.map((w) => ticketCopyLine(w, rev)).join(`\n${prefix}`)}\n`;
+      await copyIn(`copy ticket (tenant_id, ${TICKET_COPY_COLUMNS.join(', ')}) from stdin`, text);
+      await sql`release savepoint copy_tickets`.execute(db);
+      return new Set(writes.map((w) => w.ticketId));
+    } catch (error) {
+      if ((error as { code?: string }).code !== '23505') throw error;
+      await sql`rollback to savepoint copy_tickets`.execute(db);
+    }
+  }
   const json = `[${writes.map((w) => JSON.stringify(ticketJson(w))).join(',')}]`;
   const { rows } = await sql<{ ticket_id: string }>`
     insert into ticket (tenant_id, ticket_id, contributions, derived, status, priority, channel,

@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ticketContributions } from '../../../src/core/aggregate/index.js';
 import { deriveTicket } from '../../../src/core/ticket/derive.js';
 import { foldTicket } from '../../../src/core/ticket/fold.js';
 import {
@@ -16,6 +17,9 @@ import {
   DERIVED_COLUMNS,
   segmentJson,
   segmentLines,
+  TICKET_COPY_COLUMNS,
+  ticketCopyLine,
+  ticketJson,
   type TicketWrite,
 } from '../../../src/storage/ticket-state.repository.js';
 import { GEN_POLICIES, ticketStreams } from '../../factories/arbitraries.js';
@@ -33,6 +37,7 @@ function referenceLine(row: Record<string, unknown>, columns: readonly string[])
       if (v === null || v === undefined) return '\\N';
       if (typeof v === 'string') return escape(v);
       if (typeof v === 'number') return String(v);
+      if (typeof v === 'boolean') return v ? 't' : 'f';
       return escape(JSON.stringify(v));
     })
     .join('\t');
@@ -67,5 +72,25 @@ describe('derived rows as COPY lines', () => {
     );
     // The generated tickets have rows of every table (the comparison is not vacuous).
     for (const n of Object.values(written)) expect(n).toBeGreaterThan(10);
+  });
+
+  it("a new ticket's row equals the COPY text of its row object", () => {
+    const ids = fc.constantFrom('T1', 'tab\there', 'back\\slash', 'new\nline', 'ünï');
+    fc.assert(
+      fc.property(ticketStreams(1, 16), ids, ([events], ticketId) => {
+        const state = foldTicket(events!, ctx);
+        const derived = deriveTicket(state, ctx);
+        const write = {
+          ticketId,
+          state,
+          derived,
+          contributions: ticketContributions(derived),
+          configRevision: 7,
+        } as TicketWrite;
+        const row = { ...ticketJson(write), rev: '12345' };
+        expect(ticketCopyLine(write, '12345')).toBe(referenceLine(row, TICKET_COPY_COLUMNS));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
