@@ -162,6 +162,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     jobs: services.jobs,
     now,
   });
-  await app.register(ticketRoutes, { db: deps.db, calendars: services.calendars, now });
+  await app.register(ticketRoutes, {
+    db: deps.db,
+    calendars: services.calendars,
+    contexts: services.contexts,
+    now,
+  });
   return app;
 }

@@ -26,7 +26,6 @@ export interface StoredClock {
   due_at: Date | null;
   at_risk_at: Date | null;
   breached_at: Date | null;
-  segments: unknown;
 }
 
 export interface ClockView {

@@ -23,9 +23,21 @@ export class FoldContextProvider {
   constructor(private readonly calendars: CalendarRegistry) {}
 
   async forUpdate(db: Kysely<DB>, tenantId: string): Promise<TenantContext> {
+    return this.load(db, tenantId, true);
+  }
+
+  /**
+   * The context for a reader (the ticket timeline): the configuration as of now, without the
+   * share lock — a reader must not wait for, nor hold up, a configuration change.
+   */
+  async forRead(db: Kysely<DB>, tenantId: string): Promise<TenantContext> {
+    return this.load(db, tenantId, false);
+  }
+
+  private async load(db: Kysely<DB>, tenantId: string, lock: boolean): Promise<TenantContext> {
     const { rows } = await sql<{ config_revision: string | number; default_calendar_id: string }>`
       select config_revision, default_calendar_id from tenant
-      where tenant_id = ${tenantId}::uuid for share`.execute(db);
+      where tenant_id = ${tenantId}::uuid ${lock ? sql`for share` : sql``}`.execute(db);
     const tenant = rows[0];
     if (!tenant) throw new Error(`unknown tenant ${tenantId}`);
     const revision = Number(tenant.config_revision);

@@ -106,7 +106,6 @@ export interface SlaClockTable {
   priority: string | null;
   channel: string | null;
   category: string | null;
-  segments: ColumnType<unknown, string, string>;
 }
 
 export interface RecomputeJobTable {

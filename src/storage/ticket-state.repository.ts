@@ -237,7 +237,6 @@ export function clockJson(w: TicketWrite) {
     priority: c.decision?.priority ?? null,
     channel: c.decision?.channel ?? null,
     category: c.decision?.category ?? null,
-    segments: c.segments,
   }));
 }
 
@@ -325,7 +324,6 @@ export function clockLines(w: TicketWrite): string[] {
       txt(d?.priority),
       txt(d?.channel),
       txt(d?.category),
-      copyField(JSON.stringify(c.segments)),
     ].join('\t');
   });
 }
@@ -449,7 +447,6 @@ const DERIVED_TABLES: readonly DerivedTable[] = [
       ['priority', 'text'],
       ['channel', 'text'],
       ['category', 'text'],
-      ['segments', 'json'],
     ],
   },
   numbered('contact', 'contacts', contactJson, contactLines, [

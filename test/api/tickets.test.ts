@@ -177,7 +177,79 @@ describe('GET /v1/tickets/{id}', () => {
     expect(resolution.elapsed_business_seconds).toBe(5 * 3600);
   });
 
+  it('explains pauses, and its clocks are the stored clocks of the ticket', async () => {
+    // Folded again from the events for the timeline: the figures must be the stored ones.
+    await post([
+      {
+        id: 'd1',
+        type: 'ticket.created',
+        ticket_id: 'D',
+        occurred_at: '2026-11-16T08:00:00Z',
+        actor: { type: 'customer' },
+        data: { priority: 'normal', channel: 'email' },
+      },
+      {
+        id: 'd2',
+        type: 'ticket.status_changed',
+        ticket_id: 'D',
+        occurred_at: '2026-11-16T09:00:00Z',
+        actor: { type: 'agent', id: 'ag-1' },
+        data: { status: 'on_hold' },
+      },
+      {
+        id: 'd3',
+        type: 'ticket.status_changed',
+        ticket_id: 'D',
+        occurred_at: '2026-11-16T10:00:00Z',
+        actor: { type: 'agent', id: 'ag-1' },
+        data: { status: 'open' },
+      },
+    ]);
+    const detail = (await ticket('D')).json();
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/v1/tickets/D/timeline',
+      headers: t.auth('reports:read'),
+    });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    type Clock = {
+      metric: string;
+      cycle: number;
+      status: string;
+      elapsed_business_seconds: number;
+    };
+    const summary = (clocks: Clock[]) =>
+      clocks.map((c) => [c.metric, c.cycle, c.status, c.elapsed_business_seconds]);
+    expect(summary(body.clocks)).toEqual(summary(detail.sla));
+    expect(body.clocks.length).toBeGreaterThan(0);
+    const resolution = body.clocks.find((c: Clock) => c.metric === 'resolution');
+    expect(
+      resolution.segments.map(
+        (s: { kind: string; status: string; from: string; to: string }) =>
+          `${s.kind} ${s.status} ${s.from}→${s.to}`,
+      ),
+    ).toEqual([
+      'running new 2026-11-16T08:00:00.000Z→2026-11-16T09:00:00.000Z',
+      'paused on_hold 2026-11-16T09:00:00.000Z→2026-11-16T10:00:00.000Z',
+      'running open 2026-11-16T10:00:00.000Z→2026-11-16T12:00:00.000Z',
+    ]);
+    expect(resolution.segments[1]).toMatchObject({
+      policy_id: 'standard',
+      policy_version: 1,
+      calendar_id: 'office',
+      calendar_version: 1,
+      business_seconds: 0,
+    });
+  });
+
   it('answers 404 for an unknown ticket', async () => {
     expect((await ticket('nope')).statusCode).toBe(404);
+    const timeline = await t.app.inject({
+      method: 'GET',
+      url: '/v1/tickets/nope/timeline',
+      headers: t.auth('reports:read'),
+    });
+    expect(timeline.statusCode).toBe(404);
   });
 });
