@@ -68,23 +68,28 @@ export interface NdjsonLine {
   text: string;
 }
 
-/** Yields the non-blank lines of an NDJSON stream with their 1-based line numbers. */
-export async function* ndjsonLines(stream: Readable): AsyncGenerator<NdjsonLine> {
+/**
+ * Yields the non-blank lines of an NDJSON stream with their 1-based line numbers, a chunk's lines
+ * at a time: one await per chunk of the stream rather than per line.
+ */
+export async function* ndjsonLineChunks(stream: Readable): AsyncGenerator<NdjsonLine[]> {
   const decoder = new StringDecoder('utf8');
   let pending = '';
   let line = 0;
   for await (const chunk of stream) {
     pending += decoder.write(chunk as Buffer);
+    const lines: NdjsonLine[] = [];
     let start = 0;
     let newline = pending.indexOf('\n');
     while (newline !== -1) {
       line += 1;
       const text = pending.slice(start, newline);
-      if (text.trim() !== '') yield { line, text };
+      if (text.trim() !== '') lines.push({ line, text });
       start = newline + 1;
       newline = pending.indexOf('\n', start);
     }
     pending = pending.slice(start);
+    if (lines.length > 0) yield lines;
     if (pending.length > NDJSON_LINE_LIMIT) {
       throw new ApiError(
         413,
@@ -94,5 +99,5 @@ export async function* ndjsonLines(stream: Readable): AsyncGenerator<NdjsonLine>
     }
   }
   pending += decoder.end();
-  if (pending.trim() !== '') yield { line: line + 1, text: pending };
+  if (pending.trim() !== '') yield [{ line: line + 1, text: pending }];
 }

@@ -152,14 +152,22 @@ function nonNegative(data: Rec, key: string, errors: FieldError[]): void {
   }
 }
 
-const ATTRIBUTE_STRINGS = ['group', 'requester_id', 'organization_id', 'category'] as const;
+/** The nullable string attributes of created and updated events. */
+const ATTRIBUTE_STRINGS = [
+  'group',
+  'requester_id',
+  'organization_id',
+  'category',
+  'assignee_id',
+] as const;
+const CONTACT_DURATIONS = ['talk_seconds', 'hold_seconds', 'wrap_seconds'] as const;
 
 const checkCreated: Check = (data, errors) => {
   requiredString(data, 'priority', errors);
   requiredString(data, 'channel', errors);
   oneOf(data, 'status', TICKET_STATUSES, errors, false);
   data.status ??= 'new';
-  for (const key of [...ATTRIBUTE_STRINGS, 'assignee_id']) optionalString(data, key, errors, true);
+  for (const key of ATTRIBUTE_STRINGS) optionalString(data, key, errors, true);
   tierField(data, errors, true);
   tagsField(data, errors);
   oneOf(data, 'via', ['customer', 'agent'], errors, false);
@@ -169,7 +177,7 @@ const checkCreated: Check = (data, errors) => {
 const checkUpdated: Check = (data, errors) => {
   optionalString(data, 'priority', errors, false);
   optionalString(data, 'channel', errors, false);
-  for (const key of [...ATTRIBUTE_STRINGS, 'assignee_id']) optionalString(data, key, errors, true);
+  for (const key of ATTRIBUTE_STRINGS) optionalString(data, key, errors, true);
   tierField(data, errors, true);
   tagsField(data, errors);
 };
@@ -186,8 +194,7 @@ const checkMessage: Check = (data, errors) => {
 const checkContact: Check = (data, errors) => {
   requiredString(data, 'agent_id', errors);
   optionalString(data, 'channel', errors, true);
-  for (const key of ['talk_seconds', 'hold_seconds', 'wrap_seconds'])
-    nonNegative(data, key, errors);
+  for (const key of CONTACT_DURATIONS) nonNegative(data, key, errors);
   if (data.started_at !== undefined && data.started_at !== null) {
     const parsed = typeof data.started_at === 'string' ? parseRfc3339(data.started_at) : undefined;
     if (typeof parsed !== 'number') {

@@ -87,11 +87,19 @@ export async function countEvents(db: Kysely<DB>, tenantId: string): Promise<num
   return Number(row.n);
 }
 
-/** `n` arrival sequence numbers, ascending: the bulk path assigns them in arrival order. */
+/**
+ * `n` arrival sequence numbers, ascending: the bulk path assigns them in arrival order. They come
+ * back as one comma-separated text rather than n rows (a batch has thousands).
+ */
 export async function allocateSeqs(db: Kysely<DB>, n: number): Promise<number[]> {
-  const { rows } = await sql<{ s: string | number }>`
-    select nextval('ticket_event_seq') as s from generate_series(1, ${n}::int)`.execute(db);
-  return rows.map((r) => Number(r.s)).sort((a, b) => a - b);
+  if (n <= 0) return [];
+  const { rows } = await sql<{ s: string }>`
+    select string_agg(nextval('ticket_event_seq')::text, ',') as s
+    from generate_series(1, ${n}::int)`.execute(db);
+  return rows[0]!.s
+    .split(',')
+    .map(Number)
+    .sort((a, b) => a - b);
 }
 
 export const COPY_EVENTS_STATEMENT =

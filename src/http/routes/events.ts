@@ -13,7 +13,7 @@ import {
 import { DEFAULT_NDJSON_BATCH_SIZE } from '../../config.js';
 import type { ItemFormat, ReceivedItem } from '../../ingest/prepare.js';
 import { ApiError, errorBody } from '../errors.js';
-import { NDJSON_TYPE, ndjsonLines } from '../body-parsers.js';
+import { NDJSON_TYPE, ndjsonLineChunks } from '../body-parsers.js';
 import { tenantOf } from '../plugins/auth.js';
 import { ErrorResponse } from '../schemas/common.js';
 import { IngestRejected, IngestResponse, TicketEvent } from '../schemas/events.js';
@@ -68,22 +68,25 @@ async function* ndjsonBatches(
   batchSize: number,
 ) {
   let batch: ReceivedItem[] = [];
-  for await (const { line, text } of ndjsonLines(stream)) {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch (error) {
-      failure.error = new NdjsonSyntaxError(
-        line,
-        error instanceof Error ? error.message : String(error),
-      );
-      if (atomic) throw failure.error;
-      break;
-    }
-    batch.push({ position: { line }, raw });
-    if (batch.length >= batchSize) {
-      yield batch;
-      batch = [];
+  for await (const lines of ndjsonLineChunks(stream)) {
+    for (const { line, text } of lines) {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(text);
+      } catch (error) {
+        failure.error = new NdjsonSyntaxError(
+          line,
+          error instanceof Error ? error.message : String(error),
+        );
+        if (atomic) throw failure.error;
+        if (batch.length > 0) yield batch;
+        return;
+      }
+      batch.push({ position: { line }, raw });
+      if (batch.length >= batchSize) {
+        yield batch;
+        batch = [];
+      }
     }
   }
   if (batch.length > 0) yield batch;

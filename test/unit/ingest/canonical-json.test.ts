@@ -1,4 +1,5 @@
 /** canonicalJson: one encoding per content, so reordered keys are a duplicate, not a conflict. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../../src/ingest/canonical-json.js';
 
@@ -44,5 +45,42 @@ describe('canonicalJson', () => {
   it('parses back to the same value', () => {
     const value = { z: [1, { q: 'r', p: [true, null] }], a: { c: 'd', b: -0.25 } };
     expect(JSON.parse(canonicalJson(value))).toEqual(value);
+  });
+
+  it.each<[string, string, string]>([
+    ['array-index keys', '{"b":1,"10":2,"9":3,"a":4}', '{"10":2,"9":3,"a":4,"b":1}'],
+    ['index keys only, in order', '{"1":1,"2":2}', '{"1":1,"2":2}'],
+    ['__proto__ as a key', '{"z":1,"__proto__":2}', '{"__proto__":2,"z":1}'],
+    ['already sorted', '{"a":1,"b":[1,"x"],"c":null}', '{"a":1,"b":[1,"x"],"c":null}'],
+  ])('%s (parsed from JSON)', (_name, text, expected) => {
+    expect(canonicalJson(JSON.parse(text))).toBe(expected);
+  });
+
+  it('equals a plain reference encoding for any parsed JSON', () => {
+    const reference = (v: unknown): string => {
+      if (v === null || typeof v !== 'object') return JSON.stringify(v);
+      if (Array.isArray(v)) return `[${v.map(reference).join(',')}]`;
+      const o = v as Record<string, unknown>;
+      const keys = Object.keys(o).sort();
+      return `{${keys.map((k) => `${JSON.stringify(k)}:${reference(o[k])}`).join(',')}}`;
+    };
+    const key = fc.oneof(
+      fc.string({ maxLength: 4 }),
+      fc.constantFrom('__proto__', '0', '1', '10', '9', '01', '-1', 'a', 'B', 'é'),
+    );
+    fc.assert(
+      fc.property(
+        fc.jsonValue({ maxDepth: 3 }),
+        fc.dictionary(key, fc.jsonValue({ maxDepth: 1 })),
+        (nested, flat) => {
+          // Through JSON text, as events arrive: `__proto__` is then an own key.
+          for (const value of [nested, flat]) {
+            const parsed = JSON.parse(JSON.stringify(value)) as unknown;
+            expect(canonicalJson(parsed)).toBe(reference(parsed));
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });

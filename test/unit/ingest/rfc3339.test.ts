@@ -4,6 +4,7 @@
  * ECMAScript spec fixes exactly for years 0000–9999, so a row reads as "this local time is that
  * UTC instant".
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseRfc3339 } from '../../../src/core/time/rfc3339.js';
 
@@ -182,5 +183,54 @@ describe('parseRfc3339: rejected timestamps', () => {
 
   it('the missing-offset message names both accepted forms', () => {
     expect(parseRfc3339('2026-11-20T09:15:00')).toBe('must include a UTC offset (Z or ±hh:mm)');
+  });
+});
+
+describe('parseRfc3339: UTC forms (the fast path)', () => {
+  it('equals Date.parse for any instant of years 1000–9999, with and without milliseconds', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(1000, 0, 1), max: Date.UTC(9999, 11, 31, 23, 59, 59, 999) }),
+        (ms) => {
+          const iso = new Date(ms).toISOString();
+          expect(parseRfc3339(iso)).toBe(ms);
+          const whole = `${iso.slice(0, 19)}Z`;
+          expect(parseRfc3339(whole)).toBe(Math.floor(ms / 1000) * 1000);
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
+
+  it.each([
+    ['2026-02-29T00:00:00Z', 'is not a valid date and time'],
+    ['2024-02-30T00:00:00.000Z', 'is not a valid date and time'],
+    ['2026-13-01T00:00:00Z', 'is not a valid date and time'],
+    ['2026-00-10T00:00:00Z', 'is not a valid date and time'],
+    ['2026-01-00T00:00:00.000Z', 'is not a valid date and time'],
+    ['2026-01-01T24:00:00Z', 'is not a valid date and time'],
+    ['2026-01-01T23:60:00Z', 'is not a valid date and time'],
+    ['2026-01-01T23:59:60.000Z', 'is not a valid date and time'],
+    ['0999-12-31T23:59:59.999Z', 'must be between the years 1000 and 9999 (UTC)'],
+    [
+      '2026-01-01T00:00:00.00xZ',
+      'must be an RFC 3339 timestamp such as 2026-11-20T09:15:00.250+01:00',
+    ],
+    [
+      '2026-01-01X00:00:00.000Z',
+      'must be an RFC 3339 timestamp such as 2026-11-20T09:15:00.250+01:00',
+    ],
+    [
+      '2026-01-01T00:00:00,000Z',
+      'must be an RFC 3339 timestamp such as 2026-11-20T09:15:00.250+01:00',
+    ],
+  ])('%s is rejected: %s', (input, message) => {
+    expect(parseRfc3339(input)).toBe(message);
+  });
+
+  it('leap days of leap years are accepted', () => {
+    expect(parseRfc3339('2024-02-29T12:00:00.000Z')).toBe(Date.UTC(2024, 1, 29, 12));
+    expect(parseRfc3339('2000-02-29T12:00:00Z')).toBe(Date.UTC(2000, 1, 29, 12));
+    expect(parseRfc3339('1900-02-29T12:00:00Z')).toBe('is not a valid date and time');
   });
 });
