@@ -26,6 +26,7 @@ import { verifyTenant } from '../../src/ingest/rebuild.js';
 import { createServices } from '../../src/services.js';
 import { killHard, startServer } from '../../test/support/server-process.js';
 import { generateEvents, type BenchEvent } from './generate.js';
+import { BENCH_CALENDAR, BENCH_POLICIES } from './config.js';
 import { cpuSeconds, postgresCpuSeconds, stopGracefully } from './cpu.js';
 
 const { values } = parseArgs({
@@ -116,49 +117,12 @@ function* chunks(body: Buffer, size = 256 * 1024): Generator<Buffer> {
   for (let i = 0; i < body.length; i += size) yield body.subarray(i, i + size);
 }
 
-/** A Warsaw office calendar with Polish holidays and four policies, as a real help desk has. */
+/** The bench tenant's calendar and policies (config.ts). */
 async function configure(baseUrl: string): Promise<void> {
   const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
-  const day = [['08:00', '17:00']];
-  const calendar = {
-    timezone: 'Europe/Warsaw',
-    weekly: { mon: day, tue: day, wed: day, thu: day, fri: day },
-    holidays: { country: 'PL' },
-    effective_from: '2025-01-01T00:00:00Z',
-  };
-  const policies = {
-    effective_from: '2025-01-01T00:00:00Z',
-    policies: [
-      {
-        id: 'urgent',
-        match: { priority: ['urgent'] },
-        calendar_id: '24x7',
-        targets: { first_response: 900, next_response: 1800, resolution: 14400 },
-      },
-      {
-        id: 'high',
-        match: { priority: ['high'] },
-        calendar_id: 'office',
-        targets: { first_response: 3600, next_response: 7200, resolution: 28800 },
-      },
-      {
-        id: 'billing',
-        match: { group: ['billing'] },
-        calendar_id: 'office',
-        targets: { first_response: 7200, resolution: 86400 },
-        pause: { resolution: ['pending'] },
-      },
-      {
-        id: 'standard',
-        match: {},
-        calendar_id: 'office',
-        targets: { first_response: 14400, next_response: 14400, resolution: 172800 },
-      },
-    ],
-  };
   for (const [url, body] of [
-    ['/v1/calendars/office', calendar],
-    ['/v1/sla-policies', policies],
+    ['/v1/calendars/office', BENCH_CALENDAR],
+    ['/v1/sla-policies', BENCH_POLICIES],
   ] as const) {
     const res = await fetch(`${baseUrl}${url}`, {
       method: 'PUT',
