@@ -112,20 +112,23 @@ export class EventIngestor {
     format: ItemFormat,
   ): Promise<IngestResult> {
     const tally = new Tally();
-    // One batch ahead: while a batch's transaction is in the database, the next one is read and
-    // parsed, so this request's CPU work overlaps the database's. Batches still commit in order.
+    // One batch ahead: while a batch's transaction is in the database, the next one is read,
+    // parsed and prepared, so this request's CPU work overlaps the database's. It is prepared as
+    // soon as it arrives: its parsed items are then garbage at once, rather than held while the
+    // batch before commits. Batches still commit in order.
     const iterator = asyncIterator(batches);
     const ahead = () => {
-      const next = iterator.next();
+      const next = iterator
+        .next()
+        .then((r) => (r.done === true ? undefined : prepareBatch(r.value, format)));
       next.catch(() => undefined); // awaited below; no unhandled rejection while a batch commits
       return next;
     };
     let pending = ahead();
     try {
       for (;;) {
-        const next = await pending;
-        if (next.done === true) break;
-        const prepared = prepareBatch(next.value, format);
+        const prepared = await pending;
+        if (prepared === undefined) break;
         pending = ahead();
         tally.result.duplicates += prepared.duplicates;
         tally.addErrors(prepared.errors);
@@ -222,7 +225,7 @@ export class EventIngestor {
       else {
         conflicts.push(
           errorAt(
-            e.item,
+            e,
             '/id',
             'conflicts with a stored event with the same id and other content',
             e.row.eventId,

@@ -24,8 +24,12 @@ export interface IngestError {
   message: string;
 }
 
+/**
+ * A valid event ready for the log. It keeps the item's position, not the item: the parsed item
+ * is garbage once validated, instead of being held for as long as the batch's transaction runs.
+ */
 export interface PreparedEvent {
-  item: ReceivedItem;
+  position: ReceivedItem['position'];
   event: ValidEvent;
   row: EventRow;
 }
@@ -50,7 +54,7 @@ export function contentHash(event: ValidEvent, canonicalData = event.dataJson): 
 }
 
 export function errorAt(
-  item: ReceivedItem,
+  item: Pick<ReceivedItem, 'position'>,
   path: string,
   message: string,
   id?: string,
@@ -96,7 +100,7 @@ export function prepareBatch(items: readonly ReceivedItem[], format: ItemFormat)
     const earlier = seen.get(row.eventId);
     if (earlier === undefined) {
       seen.set(row.eventId, row.contentHash);
-      batch.events.push({ item, event: result.event, row });
+      batch.events.push({ position: item.position, event: result.event, row });
     } else if (earlier === row.contentHash) {
       batch.duplicates += 1;
     } else {

@@ -9,6 +9,11 @@
  * Entries are taken out while a transaction works on them (the fold mutates the state in place)
  * and put back with the new rev once its rows are written. Least recently written entries are
  * evicted past `maxEntries`.
+ *
+ * A closed or deleted ticket's entry keeps no fold state: such tickets seldom get another event,
+ * and the state is most of an entry's memory, held in the old generation for nothing. If an event
+ * does come, the ticket is refolded from its events; its stored rows and contributions, still
+ * cached, spare reading them back and rewriting its unchanged rows.
  */
 import type { Contribution } from '../core/aggregate/index.js';
 import type { TicketState } from '../core/ticket/index.js';
@@ -17,8 +22,11 @@ import type { StoredRowTexts } from '../storage/ticket-state.repository.js';
 export interface CachedTicket {
   /** xid8 (as text) of the transaction that wrote the rows below. */
   rev: string;
-  /** The fold state after the events applied so far (the fold goes on mutating it). */
-  state: TicketState;
+  /**
+   * The fold state after the events applied so far (the fold goes on mutating it); absent for a
+   * closed or deleted ticket (see {@link keepsState}).
+   */
+  state?: TicketState | undefined;
   /** The contributions added to the rollups, as written (sorted by key). */
   contributions: Contribution[];
   /** The derived rows as stored: flat strings, cheap for the garbage collector. */
@@ -26,6 +34,11 @@ export interface CachedTicket {
 }
 
 export const DEFAULT_TICKET_CACHE_SIZE = 25_000;
+
+/** Whether a ticket's fold state is worth keeping: it is neither closed nor deleted. */
+export function keepsState(state: TicketState): boolean {
+  return state.status !== 'closed' && state.deleted === null;
+}
 
 export class TicketCache {
   private readonly entries = new Map<string, CachedTicket>();

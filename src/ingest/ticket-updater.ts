@@ -30,7 +30,7 @@ import {
 } from '../storage/ticket-state.repository.js';
 import type { FoldContextProvider } from '../settings/fold-context.js';
 import type { RollupCompactor } from './rollup-compactor.js';
-import { TicketCache, type CachedTicket } from './ticket-cache.js';
+import { keepsState, TicketCache, type CachedTicket } from './ticket-cache.js';
 import type { IngestHooks, StoredEvent } from './event-ingestor.js';
 import { storedToCoreEvent, toCoreEvent } from './to-core-event.js';
 
@@ -158,7 +158,7 @@ export async function updateTickets(
     for (const w of writes) {
       options.cache.put(tenantId, w.ticketId, {
         rev: xid,
-        state: w.state,
+        state: keepsState(w.state) ? w.state : undefined,
         contributions: w.contributions,
         rows: written.get(w.ticketId)!.rows,
       });

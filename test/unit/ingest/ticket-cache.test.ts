@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TicketState } from '../../../src/core/ticket/index.js';
-import { TicketCache, type CachedTicket } from '../../../src/ingest/ticket-cache.js';
+import { initialState } from '../../../src/core/ticket/index.js';
+import { keepsState, TicketCache, type CachedTicket } from '../../../src/ingest/ticket-cache.js';
 
 const entry = (rev: string): CachedTicket => ({
   rev,
@@ -52,5 +53,18 @@ describe('TicketCache', () => {
     const cache = new TicketCache(0);
     cache.put('t', 'a', entry('1'));
     expect(cache.size).toBe(0);
+  });
+
+  it.each([
+    ['new', null, true],
+    ['solved', null, true],
+    ['pending', null, true],
+    ['closed', null, false],
+    ['open', 'deleted', false],
+  ] as const)('keeps the fold state of a %s ticket (deleted: %s): %s', (status, deleted, kept) => {
+    const state = initialState();
+    state.status = status;
+    if (deleted !== null) state.deleted = { reason: deleted, merged_into: null } as never;
+    expect(keepsState(state)).toBe(kept);
   });
 });
