@@ -149,7 +149,7 @@ async function verifyBatch(
   );
   for (const id of ids) {
     const state = foldTicket(events.get(id) ?? [], ctx.ctx);
-    const derived = deriveTicket(state, ctx.ctx);
+    const derived = deriveTicket(state, ctx.ctx, { segments: false });
     const contributions = ticketContributions(derived);
     expectedRollups.push(...contributions);
     const write: TicketWrite = {

@@ -112,7 +112,7 @@ export async function updateTickets(
 
   const folded = ids.map((id) => {
     const state = states.get(id)!;
-    const derived = deriveTicket(state, context.ctx);
+    const derived = deriveTicket(state, context.ctx, { segments: false });
     return { id, state, derived, contributions: keyedTicketContributions(derived) };
   });
   // New tickets' rows first: one another transaction created meanwhile is folded again below,

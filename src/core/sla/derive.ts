@@ -66,6 +66,7 @@ export interface ClockRow {
   breached_at: Instant | null;
   /** Achieved: at `stopped_at`; breached: at `breached_at`; null while undecided. */
   decision: ClockDecision | null;
+  /** The clock's explanation; empty when derived without segments (ingest, rebuild, verify). */
   segments: ClockSegmentRow[];
 }
 
@@ -141,6 +142,7 @@ export function clockRow(
   clock: ClockState,
   asOf: Instant,
   ctx: FoldContext,
+  segments = true,
 ): ClockRow {
   const open = clock.phase === 'stopped' ? 0 : Math.max(0, asOf - clock.since);
   const running = clock.phase === 'running';
@@ -174,13 +176,18 @@ export function clockRow(
     at_risk_at: running && breachedAt === null ? clock.atRiskAt : null,
     breached_at: breachedAt,
     decision: decided,
-    segments: segmentRows(clock, asOf, openBusiness),
+    segments: segments ? segmentRows(clock, asOf, openBusiness) : [],
   };
 }
 
-/** Every clock instance of the ticket, ordered by metric then cycle. */
-export function clockRows(state: TicketState, asOf: Instant, ctx: FoldContext): ClockRow[] {
+/** Every clock instance of the ticket, ordered by metric then cycle; `segments`: with them. */
+export function clockRows(
+  state: TicketState,
+  asOf: Instant,
+  ctx: FoldContext,
+  segments = true,
+): ClockRow[] {
   return state.clocks
-    .map((clock) => clockRow(state, clock, asOf, ctx))
+    .map((clock) => clockRow(state, clock, asOf, ctx, segments))
     .sort((a, b) => METRIC_ORDER[a.metric] - METRIC_ORDER[b.metric] || a.cycle - b.cycle);
 }

@@ -37,6 +37,21 @@ function expectPlainJson(value: unknown, path = ''): void {
 const runs = { numRuns: 400 };
 
 describe('fold properties', () => {
+  it('deriving without segments changes nothing but the (emptied) segments', () => {
+    let segments = 0;
+    fc.assert(
+      fc.property(ticketStream('T'), (events) => {
+        const state = foldTicket(events, ctx);
+        const full = deriveTicket(state, ctx);
+        const lean = deriveTicket(state, ctx, { segments: false });
+        segments += full.clocks.reduce((n, c) => n + c.segments.length, 0);
+        expect(lean).toEqual({ ...full, clocks: full.clocks.map((c) => ({ ...c, segments: [] })) });
+      }),
+      runs,
+    );
+    expect(segments).toBeGreaterThan(100);
+  });
+
   it('(1) any arrival order gives the in-order result', () => {
     fc.assert(
       fc.property(
