@@ -21,6 +21,7 @@ import {
   contactJson,
   loadTicketEvents,
   segmentJson,
+  TICKET_COPY_COLUMNS,
   ticketJson,
   type TicketWrite,
 } from '../storage/ticket-state.repository.js';
@@ -111,21 +112,9 @@ function compareRows(
     out.push({ ticket_id: id, what, stored: a.join('\n'), expected: b.join('\n') });
 }
 
-const TICKET_COLUMNS = [
-  'contributions',
-  'derived',
-  'status',
-  'priority',
-  'channel',
-  'team',
-  'assignee_id',
-  'category',
-  'created_at',
-  'deleted',
-  'first_solved_at',
-  'policy_id',
-  'last_occurred_at',
-];
+/** The ticket row's columns verify compares: all but the bookkeeping ones. */
+const NOT_COMPARED = new Set(['ticket_id', 'last_seq', 'config_revision', 'rev']);
+const TICKET_COLUMNS = TICKET_COPY_COLUMNS.filter((c) => !NOT_COMPARED.has(c));
 
 function pick(row: Record<string, unknown>, columns: string[]) {
   return Object.fromEntries(columns.map((c) => [c, row[c] ?? null]));
