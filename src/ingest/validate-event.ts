@@ -12,7 +12,18 @@ import {
   type EventType,
   type Instant,
 } from '../core/events.js';
+import {
+  escapePointer,
+  isStorableText,
+  STORABLE_MESSAGE,
+  unstorablePath,
+  MAX_DURATION_SECONDS,
+  MAX_TAGS,
+  MAX_TEXT_LENGTH,
+  MAX_TIER,
+} from '../core/domain.js';
 import { canonicalJson } from './canonical-json.js';
+import { dataShapeError } from './data-shape.js';
 import { parseRfc3339 } from '../core/time/rfc3339.js';
 
 export interface FieldError {
@@ -35,37 +46,13 @@ export interface ValidEvent {
 export type Validation = { ok: true; event: ValidEvent } | { ok: false; errors: FieldError[] };
 
 const ENVELOPE_KEYS = new Set(['id', 'type', 'ticket_id', 'occurred_at', 'actor', 'data']);
-const MAX_ID = 256;
+const MAX_ID = MAX_TEXT_LENGTH;
 
 type Rec = Record<string, unknown>;
 type Check = (data: Rec, errors: FieldError[]) => void;
 
-/** RFC 6901: `~` → `~0`, `/` → `~1`. */
-export function escapePointer(key: string): string {
-  return key.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-const STORABLE_MESSAGE = 'must not contain U+0000 or unpaired surrogates';
 /** `\u0000` or `\udXXX` escapes in JSON text (an escaped backslash before them does not count). */
 const UNSTORABLE_IN_JSON = /(?:^|[^\\])(?:\\\\)*\\u(?:0000|d[89a-f])/i;
-
-/** PostgreSQL text and jsonb cannot hold NUL, nor UTF-16 halves without their pair. */
-export function isStorableText(s: string): boolean {
-  return !s.includes('\u0000') && s.isWellFormed();
-}
-
-/** The JSON pointer of the first string (key or value) in `value` that cannot be stored. */
-export function unstorablePath(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') return isStorableText(value) ? undefined : path;
-  if (typeof value !== 'object' || value === null) return undefined;
-  for (const [key, v] of Object.entries(value)) {
-    const at = `${path}/${escapePointer(key)}`;
-    if (!isStorableText(key)) return at;
-    const found = unstorablePath(v, at);
-    if (found !== undefined) return found;
-  }
-  return undefined;
-}
 
 function isEventType(v: unknown): v is EventType {
   return typeof v === 'string' && (EVENT_TYPES as readonly string[]).includes(v);
@@ -91,9 +78,15 @@ function idField(v: unknown, path: string, errors: FieldError[]): string | undef
   return v;
 }
 
+const TEXT_TOO_LONG = `must be at most ${MAX_TEXT_LENGTH} characters`;
+
 function optionalString(data: Rec, key: string, errors: FieldError[], nullable: boolean): void {
   const v = data[key];
-  if (v === undefined || (nullable && v === null) || typeof v === 'string') return;
+  if (v === undefined || (nullable && v === null)) return;
+  if (typeof v === 'string') {
+    if (v.length > MAX_TEXT_LENGTH) errors.push({ path: `/data/${key}`, message: TEXT_TOO_LONG });
+    return;
+  }
   errors.push({
     path: `/data/${key}`,
     message: nullable ? 'must be a string or null' : 'must be a string',
@@ -125,8 +118,8 @@ function oneOf(
 function tierField(data: Rec, errors: FieldError[], nullable: boolean): void {
   const v = data.tier;
   if (v === undefined || (nullable && v === null)) return;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-    errors.push({ path: '/data/tier', message: 'must be an integer ≥ 1' });
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_TIER) {
+    errors.push({ path: '/data/tier', message: `must be an integer 1–${MAX_TIER}` });
   }
 }
 
@@ -137,18 +130,28 @@ function tagsField(data: Rec, errors: FieldError[]): void {
     errors.push({ path: '/data/tags', message: 'must be an array of strings' });
     return;
   }
+  if (v.length > MAX_TAGS) {
+    errors.push({ path: '/data/tags', message: `must have at most ${MAX_TAGS} items` });
+    return;
+  }
   v.forEach((tag, i) => {
     if (typeof tag !== 'string')
       errors.push({ path: `/data/tags/${i}`, message: 'must be a string' });
+    else if (tag.length > MAX_TEXT_LENGTH)
+      errors.push({ path: `/data/tags/${i}`, message: TEXT_TOO_LONG });
   });
 }
 
-function nonNegative(data: Rec, key: string, errors: FieldError[]): void {
+/** A duration in seconds within the domain (core/domain.ts), 0 when absent. */
+function duration(data: Rec, key: string, errors: FieldError[]): void {
   const v = data[key];
   if (v === undefined) {
     data[key] = 0;
-  } else if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-    errors.push({ path: `/data/${key}`, message: 'must be a number ≥ 0' });
+  } else if (typeof v !== 'number' || !(v >= 0 && v <= MAX_DURATION_SECONDS)) {
+    errors.push({
+      path: `/data/${key}`,
+      message: `must be a number of seconds 0–${MAX_DURATION_SECONDS}`,
+    });
   }
 }
 
@@ -194,7 +197,7 @@ const checkMessage: Check = (data, errors) => {
 const checkContact: Check = (data, errors) => {
   requiredString(data, 'agent_id', errors);
   optionalString(data, 'channel', errors, true);
-  for (const key of CONTACT_DURATIONS) nonNegative(data, key, errors);
+  for (const key of CONTACT_DURATIONS) duration(data, key, errors);
   if (data.started_at !== undefined && data.started_at !== null) {
     const parsed = typeof data.started_at === 'string' ? parseRfc3339(data.started_at) : undefined;
     if (typeof parsed !== 'number') {
@@ -265,6 +268,11 @@ export function validateEvent(raw: unknown): Validation {
   } else {
     data = { ...raw.data };
     if (type !== undefined) CHECKS[type](data, errors);
+  }
+  const shape = dataShapeError(data);
+  if (shape !== undefined) {
+    errors.push(shape);
+    return { ok: false, errors };
   }
   // JSON.stringify escapes exactly what PostgreSQL cannot store (NUL, lone surrogates): one
   // scan of the serialised data finds them; the walk for the path runs only when one is there.

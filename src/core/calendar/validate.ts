@@ -9,6 +9,7 @@
  */
 import { IANAZone } from 'luxon';
 
+import { isStorableText, MAX_TEXT_LENGTH, STORABLE_MESSAGE } from '../domain.js';
 import { parseLocalDate, parseTimeOfDay } from './civil.js';
 import { isKnownHolidayCountry, isKnownHolidayRegion } from './holidays.js';
 import {
@@ -42,6 +43,25 @@ const FIXED_OFFSET = /^(?:[+-]|(?:UTC|GMT)\s*[+-]\d)/i;
 const TIME_FORMAT = 'HH:MM or HH:MM:SS from 00:00 to 23:59:59';
 
 type Errors = CalendarValidationError[];
+
+/**
+ * Bounds of one version (core/domain.ts): exception dates within the instants deskmetrics accepts,
+ * and sizes that keep a version a small row and its expansion quick.
+ */
+export const MAX_EXCEPTIONS = 5000;
+export const MAX_INTERVALS_PER_DAY = 48;
+const FIRST_EXCEPTION_DAY = parseLocalDate('1970-01-01')!;
+const LAST_EXCEPTION_DAY = parseLocalDate('2199-12-31')!;
+
+/** An optional name: at most 256 storable characters. */
+function checkName(value: unknown, path: string, errors: Errors): void {
+  if (value === undefined) return;
+  if (typeof value !== 'string' || value.length > MAX_TEXT_LENGTH) {
+    errors.push({ path, message: `must be a string of at most ${MAX_TEXT_LENGTH} characters` });
+  } else if (!isStorableText(value)) {
+    errors.push({ path, message: STORABLE_MESSAGE });
+  }
+}
 
 function pointer(parent: string, key: string | number): string {
   return `${parent}/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;
@@ -107,6 +127,10 @@ function checkIntervals(value: unknown, path: string, errors: Errors): LocalInte
     errors.push({ path, message: 'must be an array of [start, end] pairs' });
     return [];
   }
+  if (value.length > MAX_INTERVALS_PER_DAY) {
+    errors.push({ path, message: `must have at most ${MAX_INTERVALS_PER_DAY} intervals` });
+    return [];
+  }
   const intervals: LocalInterval[] = [];
   value.forEach((pair: unknown, index) => {
     const at = pointer(path, index);
@@ -153,8 +177,11 @@ function checkException(
   }
   rejectUnknownKeys(value, EXCEPTION_KEYS, path, errors);
   const { date, hours, name } = value;
-  if (typeof date !== 'string' || parseLocalDate(date) === null) {
+  const day = typeof date === 'string' ? parseLocalDate(date) : null;
+  if (typeof date !== 'string' || day === null) {
     errors.push({ path: pointer(path, 'date'), message: 'must be a real date YYYY-MM-DD' });
+  } else if (day < FIRST_EXCEPTION_DAY || day > LAST_EXCEPTION_DAY) {
+    errors.push({ path: pointer(path, 'date'), message: 'must be from 1970-01-01 to 2199-12-31' });
   } else if (seen.has(date)) {
     errors.push({
       path: pointer(path, 'date'),
@@ -167,9 +194,7 @@ function checkException(
     errors.push({ path: pointer(path, 'hours'), message: 'required: [] closes the day' });
   const checkedHours =
     hours === undefined ? [] : checkIntervals(hours, pointer(path, 'hours'), errors);
-  if (name !== undefined && typeof name !== 'string') {
-    errors.push({ path: pointer(path, 'name'), message: 'must be a string' });
-  }
+  checkName(name, pointer(path, 'name'), errors);
   const exception: CalendarException = { date: String(date), hours: checkedHours };
   if (typeof name === 'string') exception.name = name;
   return exception;
@@ -179,6 +204,10 @@ function checkExceptions(value: unknown, errors: Errors): CalendarException[] | 
   if (value === undefined) return undefined;
   if (!Array.isArray(value)) {
     errors.push({ path: '/exceptions', message: 'must be an array' });
+    return undefined;
+  }
+  if (value.length > MAX_EXCEPTIONS) {
+    errors.push({ path: '/exceptions', message: `must have at most ${MAX_EXCEPTIONS} dates` });
     return undefined;
   }
   const seen = new Map<string, string>();
@@ -226,9 +255,7 @@ export function validateCalendarDefinition(input: unknown): CalendarValidationRe
   if (!isRecord(input)) return { ok: false, errors: [{ path: '', message: 'must be an object' }] };
   const errors: Errors = [];
   rejectUnknownKeys(input, TOP_LEVEL_KEYS, '', errors);
-  if (input.name !== undefined && typeof input.name !== 'string') {
-    errors.push({ path: '/name', message: 'must be a string' });
-  }
+  checkName(input.name, '/name', errors);
   const value: CalendarDefinition = {
     timezone: checkTimezone(input.timezone, errors),
     weekly: checkWeekly(input.weekly, errors),

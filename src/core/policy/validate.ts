@@ -4,6 +4,13 @@
  * Every problem is reported, each with a JSON-pointer `path` into the input
  * (`/policies/1/targets/resolution`), so a caller can fix them all in one round trip.
  */
+import {
+  isStorableText,
+  MAX_DURATION_SECONDS,
+  MAX_TEXT_LENGTH,
+  MAX_TIER,
+  STORABLE_MESSAGE,
+} from '../domain.js';
 import { TICKET_STATUSES, type Instant, type TicketStatus } from '../events.js';
 import { parseRfc3339 as parseInstant } from '../time/rfc3339.js';
 import {
@@ -28,6 +35,10 @@ export interface PolicyListInput {
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: ValidationError[] };
 
 type Json = Record<string, unknown>;
+
+/** Bounds of one policy list version, so a version stays a small row and a quick match. */
+export const MAX_POLICIES = 100;
+const MAX_MATCH_VALUES = 1000;
 
 const POLICY_KEYS = ['id', 'name', 'match', 'calendar_id', 'targets', 'pause', 'at_risk'];
 
@@ -57,6 +68,19 @@ export function parseRfc3339(s: string): Instant | null {
   return typeof parsed === 'number' ? parsed : null;
 }
 
+/** A string of 1–256 storable characters (core/domain.ts); false (and reported) otherwise. */
+function textField(v: unknown, path: string, c: Collector): v is string {
+  if (typeof v !== 'string' || v.length === 0 || v.length > MAX_TEXT_LENGTH) {
+    c.add(path, `must be a string of 1-${MAX_TEXT_LENGTH} characters`);
+    return false;
+  }
+  if (!isStorableText(v)) {
+    c.add(path, STORABLE_MESSAGE);
+    return false;
+  }
+  return true;
+}
+
 function validateMatch(raw: unknown, base: string, c: Collector): PolicyMatch {
   if (raw === undefined) return {};
   if (!isObject(raw)) {
@@ -72,11 +96,15 @@ function validateMatch(raw: unknown, base: string, c: Collector): PolicyMatch {
       c.add(path, 'must be a non-empty array');
       continue;
     }
+    if (list.length > MAX_MATCH_VALUES) {
+      c.add(path, `must have at most ${MAX_MATCH_VALUES} values`);
+      continue;
+    }
     list.forEach((item, i) => {
-      const ok =
-        key === 'tier' ? Number.isInteger(item) && (item as number) >= 1 : typeof item === 'string';
-      if (!ok)
-        c.add(path + pointer(i), key === 'tier' ? 'must be an integer >= 1' : 'must be a string');
+      if (key === 'tier') {
+        if (!Number.isInteger(item) || (item as number) < 1 || (item as number) > MAX_TIER)
+          c.add(path + pointer(i), `must be an integer 1-${MAX_TIER}`);
+      } else textField(item, path + pointer(i), c);
     });
   }
   return raw;
@@ -91,8 +119,8 @@ function validateTargets(raw: unknown, base: string, c: Collector): void {
   for (const metric of SLA_METRICS) {
     const v = raw[metric];
     if (v === undefined) continue;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-      c.add(base + pointer(metric), 'must be a number of seconds >= 0');
+    if (typeof v !== 'number' || !(v >= 0 && v <= MAX_DURATION_SECONDS)) {
+      c.add(base + pointer(metric), `must be a number of seconds 0-${MAX_DURATION_SECONDS}`);
     }
   }
 }
@@ -135,16 +163,18 @@ function validatePolicy(
   }
   c.unknownKeys(raw, POLICY_KEYS, base);
   const { id, name, calendar_id: calendarId, at_risk: atRisk } = raw;
-  if (typeof id !== 'string' || id.length === 0 || id.length > 256) {
-    c.add(base + '/id', 'must be a string of 1-256 characters');
+  if (!textField(id, base + '/id', c)) {
+    // reported
   } else if (seenIds.has(id)) {
     c.add(base + '/id', `duplicate policy id "${id}"`);
   } else {
     seenIds.add(id);
   }
-  if (name !== undefined && typeof name !== 'string') c.add(base + '/name', 'must be a string');
+  if (name !== undefined) textField(name, base + '/name', c);
   if (typeof calendarId !== 'string') c.add(base + '/calendar_id', 'must be a calendar id');
-  else if (!knownCalendar(calendarId))
+  else if (!textField(calendarId, base + '/calendar_id', c)) {
+    // reported
+  } else if (!knownCalendar(calendarId))
     c.add(base + '/calendar_id', `unknown calendar "${calendarId}"`);
   validateMatch(raw.match, base + '/match', c);
   validateTargets(raw.targets, base + '/targets', c);
@@ -167,14 +197,18 @@ export function validatePolicyList(
   c.unknownKeys(input, ['effective_from', 'policies'], '');
   let effectiveFrom: Instant | null = null;
   if (input.effective_from !== undefined) {
-    effectiveFrom =
-      typeof input.effective_from === 'string' ? parseRfc3339(input.effective_from) : null;
-    if (effectiveFrom === null)
-      c.add('/effective_from', 'must be an RFC 3339 timestamp with offset');
+    const parsed =
+      typeof input.effective_from === 'string'
+        ? parseInstant(input.effective_from)
+        : 'must be an RFC 3339 timestamp with offset';
+    if (typeof parsed === 'number') effectiveFrom = parsed;
+    else c.add('/effective_from', parsed);
   }
   const policies = input.policies;
   if (!Array.isArray(policies)) {
     c.add('/policies', 'must be an array');
+  } else if (policies.length > MAX_POLICIES) {
+    c.add('/policies', `must have at most ${MAX_POLICIES} policies`);
   } else {
     const seen = new Set<string>();
     policies.forEach((p, i) =>

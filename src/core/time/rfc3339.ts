@@ -6,9 +6,7 @@
 const PATTERN =
   /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})?$/;
 
-/** The instants deskmetrics stores and computes with: years 1000–9999 in UTC. */
-export const MIN_INSTANT = Date.UTC(1000, 0, 1);
-export const MAX_INSTANT = Date.UTC(10000, 0, 1) - 1;
+import { INSTANT_RANGE_MESSAGE, MAX_INSTANT, MIN_INSTANT } from '../domain.js';
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -80,7 +78,9 @@ function parseUtcFast(s: string): number | undefined {
 
 export function parseRfc3339(text: string): number | string {
   const fast = parseUtcFast(text);
-  if (fast !== undefined) return fast;
+  if (fast !== undefined) {
+    return fast >= MIN_INSTANT && fast <= MAX_INSTANT ? fast : INSTANT_RANGE_MESSAGE;
+  }
   const m = PATTERN.exec(text);
   if (!m) return 'must be an RFC 3339 timestamp such as 2026-11-20T09:15:00.250+01:00';
   const [, ys, mos, ds, hs, mis, ss, frac, offset] = m;
@@ -108,7 +108,6 @@ export function parseRfc3339(text: string): number | string {
     y < 1000
       ? Number.NEGATIVE_INFINITY
       : Date.UTC(y, mo - 1, d, h, mi, s, ms) - offsetMinutes * 60_000;
-  if (instant < MIN_INSTANT || instant > MAX_INSTANT)
-    return 'must be between the years 1000 and 9999 (UTC)';
+  if (instant < MIN_INSTANT || instant > MAX_INSTANT) return INSTANT_RANGE_MESSAGE;
   return instant;
 }

@@ -60,6 +60,7 @@ describe('validateCalendarDefinition', () => {
     ['seconds', [['08:59:30', '17:00:15']]],
     ['a crossing interval', [['22:00', '06:00']]],
     ['no intervals', []],
+    ['48 intervals', Array.from({ length: 48 }, () => ['09:00', '10:00'])],
   ])('accepts %s', (_label, mon) => {
     expect(validateCalendarDefinition({ ...base, weekly: { mon } }).ok).toBe(true);
   });
@@ -71,6 +72,40 @@ describe('validateCalendarDefinition', () => {
     ['a fixed offset UTC+2', { ...base, timezone: 'UTC+2' }, ['/timezone']],
     ['an unknown zone', { ...base, timezone: 'Mars/Olympus' }, ['/timezone']],
     ['missing weekly', { timezone: 'UTC' }, ['/weekly']],
+    // The input domain (issue 11): sizes and dates a version may hold.
+    ['a name of 257 characters', { ...base, name: 'n'.repeat(257) }, ['/name']],
+    ['a name with NUL', { ...base, name: 'a\u0000b' }, ['/name']],
+    [
+      '49 intervals on a day',
+      { ...base, weekly: { mon: Array.from({ length: 49 }, () => ['09:00', '10:00']) } },
+      ['/weekly/mon'],
+    ],
+    [
+      'an exception in 1969',
+      { ...base, exceptions: [{ date: '1969-12-31', hours: [] }] },
+      ['/exceptions/0/date'],
+    ],
+    [
+      'an exception in 2200',
+      { ...base, exceptions: [{ date: '2200-01-01', hours: [] }] },
+      ['/exceptions/0/date'],
+    ],
+    [
+      '5,001 exceptions',
+      {
+        ...base,
+        exceptions: Array.from({ length: 5001 }, (_, i) => ({
+          date: new Date(Date.UTC(2000, 0, 1 + i)).toISOString().slice(0, 10),
+          hours: [],
+        })),
+      },
+      ['/exceptions'],
+    ],
+    [
+      'an exception name with an unpaired surrogate',
+      { ...base, exceptions: [{ date: '2026-12-24', hours: [], name: '\udc00' }] },
+      ['/exceptions/0/name'],
+    ],
     ['an unknown weekday', { ...base, weekly: { monday: [] } }, ['/weekly/monday']],
     ['a day that is not an array', { ...base, weekly: { tue: '09:00-17:00' } }, ['/weekly/tue']],
     [

@@ -104,11 +104,16 @@ const valid: ValidRow[] = [
     input: '2026-11-20T08:15:00.123456789012Z',
     utc: '2026-11-20T08:15:00.123Z',
   },
-  { name: 'year 1000 start', input: '1000-01-01T00:00:00Z', utc: '1000-01-01T00:00:00.000Z' },
-  { name: 'year 9999 end', input: '9999-12-31T23:59:59.999Z', utc: '9999-12-31T23:59:59.999Z' },
+  { name: 'domain start', input: '1970-01-01T00:00:00Z', utc: '1970-01-01T00:00:00.000Z' },
+  { name: 'domain end', input: '2199-12-31T23:59:59.999Z', utc: '2199-12-31T23:59:59.999Z' },
+  {
+    name: 'domain start reached through an offset',
+    input: '1970-01-01T01:00:00+01:00',
+    utc: '1970-01-01T00:00:00.000Z',
+  },
 ];
 
-const OUT_OF_RANGE = /between the years 1000 and 9999/;
+const OUT_OF_RANGE = /^must be between 1970-01-01T00:00:00Z and 2199-12-31T23:59:59\.999Z$/;
 
 interface InvalidRow {
   name: string;
@@ -123,19 +128,31 @@ const BAD_OFFSET = /^has an invalid UTC offset$/;
 
 const invalid: InvalidRow[] = [
   { name: 'no offset', input: '2026-11-20T09:15:00', message: NO_OFFSET },
-  // Instants are kept to years 1000–9999 UTC (PostgreSQL has no year 0; the calendar engine's range).
+  // The input domain is 1970-01-01 … 2199-12-31 UTC (core/domain.ts): wide enough for any help
+  // desk, inside what the calendar engine computes quickly. Regression (issue 11): events dated
+  // 9999-11-30 held the event loop for 57 s, and 9999-12-02…31 answered 500.
   { name: 'year 0099', input: '0099-12-31T23:59:59Z', message: OUT_OF_RANGE },
   { name: 'year 0000', input: '0000-01-01T00:00:00Z', message: OUT_OF_RANGE },
+  { name: 'year 1000', input: '1000-01-01T00:00:00Z', message: OUT_OF_RANGE },
+  { name: 'one ms before the domain', input: '1969-12-31T23:59:59.999Z', message: OUT_OF_RANGE },
   {
-    name: 'year 1000 minus one hour by its offset',
-    input: '1000-01-01T00:00:00+01:00',
+    name: 'domain start minus one hour by its offset',
+    input: '1970-01-01T00:00:00+01:00',
+    message: OUT_OF_RANGE,
+  },
+  { name: 'first instant after the domain', input: '2200-01-01T00:00:00Z', message: OUT_OF_RANGE },
+  {
+    name: 'domain end plus its offset is 2200',
+    input: '2199-12-31T23:30:00-01:00',
     message: OUT_OF_RANGE,
   },
   {
-    name: 'year 9999 plus its offset is year 10000',
-    input: '9999-12-31T23:30:00-01:00',
+    name: '9999-11-30 (57 s of blocked loop)',
+    input: '9999-11-30T00:00:00Z',
     message: OUT_OF_RANGE,
   },
+  { name: '9999-12-02 (answered 500)', input: '9999-12-02T00:00:00+01:00', message: OUT_OF_RANGE },
+  { name: '9999-12-31 end', input: '9999-12-31T23:59:59.999Z', message: OUT_OF_RANGE },
   { name: 'no offset, with fraction', input: '2026-11-20T09:15:00.250', message: NO_OFFSET },
   { name: 'no offset, space separator', input: '2026-11-20 09:15:00', message: NO_OFFSET },
   { name: 'February 30', input: '2026-02-30T00:00:00Z', message: NOT_A_DATE },
@@ -187,10 +204,10 @@ describe('parseRfc3339: rejected timestamps', () => {
 });
 
 describe('parseRfc3339: UTC forms (the fast path)', () => {
-  it('equals Date.parse for any instant of years 1000–9999, with and without milliseconds', () => {
+  it('equals Date.parse for any instant of the domain, with and without milliseconds', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: Date.UTC(1000, 0, 1), max: Date.UTC(9999, 11, 31, 23, 59, 59, 999) }),
+        fc.integer({ min: Date.UTC(1970, 0, 1), max: Date.UTC(2199, 11, 31, 23, 59, 59, 999) }),
         (ms) => {
           const iso = new Date(ms).toISOString();
           expect(parseRfc3339(iso)).toBe(ms);
@@ -199,6 +216,21 @@ describe('parseRfc3339: UTC forms (the fast path)', () => {
         },
       ),
       { numRuns: 5000 },
+    );
+  });
+
+  it('rejects every instant of years 1000–9999 outside the domain, in either form', () => {
+    const outside = fc.oneof(
+      fc.integer({ min: Date.UTC(1000, 0, 1), max: Date.UTC(1970, 0, 1) - 1 }),
+      fc.integer({ min: Date.UTC(2200, 0, 1), max: Date.UTC(9999, 11, 31, 23, 59, 59, 999) }),
+    );
+    fc.assert(
+      fc.property(outside, (ms) => {
+        const iso = new Date(ms).toISOString();
+        expect(parseRfc3339(iso)).toMatch(OUT_OF_RANGE);
+        expect(parseRfc3339(iso.replace('Z', '+00:00'))).toMatch(OUT_OF_RANGE);
+      }),
+      { numRuns: 2000 },
     );
   });
 
@@ -211,7 +243,14 @@ describe('parseRfc3339: UTC forms (the fast path)', () => {
     ['2026-01-01T24:00:00Z', 'is not a valid date and time'],
     ['2026-01-01T23:60:00Z', 'is not a valid date and time'],
     ['2026-01-01T23:59:60.000Z', 'is not a valid date and time'],
-    ['0999-12-31T23:59:59.999Z', 'must be between the years 1000 and 9999 (UTC)'],
+    [
+      '0999-12-31T23:59:59.999Z',
+      'must be between 1970-01-01T00:00:00Z and 2199-12-31T23:59:59.999Z',
+    ],
+    [
+      '2200-01-01T00:00:00.000Z',
+      'must be between 1970-01-01T00:00:00Z and 2199-12-31T23:59:59.999Z',
+    ],
     [
       '2026-01-01T00:00:00.00xZ',
       'must be an RFC 3339 timestamp such as 2026-11-20T09:15:00.250+01:00',

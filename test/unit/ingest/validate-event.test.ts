@@ -18,6 +18,20 @@ function envelope(type: string, data: unknown, over: Raw = {}): Raw {
   return raw;
 }
 
+/** `n` objects nested in each other (`{ a: { a: … {} } }`), built without recursion. */
+function deep(n: number): Raw {
+  let value: Raw = {};
+  for (let i = 1; i < n; i++) value = { a: value };
+  return value;
+}
+
+/** `n` arrays nested in each other. */
+function deepArray(n: number): unknown[] {
+  let value: unknown[] = [];
+  for (let i = 1; i < n; i++) value = [value];
+  return value;
+}
+
 const created = (data: Raw = {}, over: Raw = {}) =>
   envelope('ticket.created', { priority: 'high', channel: 'email', ...data }, over);
 
@@ -285,6 +299,32 @@ describe('validateEvent: accepted events and defaults', () => {
     ]);
   });
 
+  it('accepts the edges of the input domain', () => {
+    const edges = [
+      created({
+        tier: 100,
+        priority: 'p'.repeat(256),
+        tags: Array.from({ length: 100 }, () => 't'),
+      }),
+      created({}, { occurred_at: '1970-01-01T00:00:00Z' }),
+      created({}, { occurred_at: '2199-12-31T23:59:59.999Z' }),
+      envelope('contact.completed', {
+        agent_id: 'a',
+        talk_seconds: 315_360_000,
+        hold_seconds: 0,
+        wrap_seconds: 0.001,
+        started_at: '1970-01-01T00:00:00Z',
+      }),
+      // 32 levels: `data` and 31 nested below it; 10,000 members in total.
+      envelope('ticket.message', { direction: 'inbound', x: deep(31) }),
+      envelope('ticket.message', {
+        direction: 'inbound',
+        x: Array.from({ length: 9997 }, () => 0),
+      }),
+    ];
+    for (const raw of edges) expect(validateEvent(raw)).toMatchObject({ ok: true });
+  });
+
   it('does not mutate the received data object', () => {
     const input = created();
     const before = JSON.stringify(input);
@@ -512,7 +552,88 @@ const rejected: RejectRow[] = [
     name: 'created: tier 0',
     input: created({ tier: 0 }),
     paths: ['/data/tier'],
-    message: /^must be an integer ≥ 1$/,
+    message: /^must be an integer 1–100$/,
+  },
+  // The input domain (core/domain.ts), issue 11: numbers past what storage holds exactly, texts
+  // past what an index row holds, and `data` shapes that overflow a recursive walk.
+  { name: 'created: tier 101', input: created({ tier: 101 }), paths: ['/data/tier'] },
+  {
+    name: 'created: tier 1e300 (an integer)',
+    input: created({ tier: 1e300 }),
+    paths: ['/data/tier'],
+  },
+  {
+    name: 'updated: tier 2^53',
+    input: envelope('ticket.updated', { tier: 2 ** 53 }),
+    paths: ['/data/tier'],
+  },
+  {
+    name: 'created: priority of 257 characters',
+    input: created({ priority: 'p'.repeat(257) }),
+    paths: ['/data/priority'],
+    message: /^must be at most 256 characters$/,
+  },
+  {
+    name: 'updated: group of 10,000 characters',
+    input: envelope('ticket.updated', { group: 'g'.repeat(10_000) }),
+    paths: ['/data/group'],
+  },
+  {
+    name: 'contact: agent_id of 257 characters',
+    input: envelope('contact.completed', { agent_id: 'a'.repeat(257) }),
+    paths: ['/data/agent_id'],
+  },
+  {
+    name: 'created: a tag of 257 characters',
+    input: created({ tags: ['ok', 't'.repeat(257)] }),
+    paths: ['/data/tags/1'],
+  },
+  {
+    name: 'created: 101 tags',
+    input: created({ tags: Array.from({ length: 101 }, (_, i) => `t${i}`) }),
+    paths: ['/data/tags'],
+    message: /^must have at most 100 items$/,
+  },
+  {
+    name: 'deleted: merged_into of 257 characters',
+    input: envelope('ticket.deleted', { reason: 'merged', merged_into: 'm'.repeat(257) }),
+    paths: ['/data/merged_into'],
+  },
+  {
+    name: 'an unknown data key nested 5,000 levels deep (was a 500: stack overflow)',
+    input: envelope('ticket.message', { direction: 'inbound', x: deep(5000) }),
+    paths: ['/data/x' + '/a'.repeat(31)],
+    message: /^must be nested at most 32 levels deep$/,
+  },
+  {
+    name: 'an unknown data array nested 33 levels deep',
+    input: envelope('ticket.message', { direction: 'inbound', x: deepArray(32) }),
+    paths: ['/data/x' + '/0'.repeat(31)],
+  },
+  {
+    name: 'data with 10,001 members',
+    input: envelope('ticket.message', {
+      direction: 'inbound',
+      x: Array.from({ length: 10_000 }, () => 0),
+    }),
+    paths: ['/data'],
+    message: /^must have at most 10000 keys and array items in total$/,
+  },
+  {
+    name: 'occurred_at 9999-12-02 (was a 500)',
+    input: { ...created({}), occurred_at: '9999-12-02T00:00:00Z' },
+    paths: ['/occurred_at'],
+    message: /^must be between 1970-01-01T00:00:00Z and 2199-12-31T23:59:59\.999Z$/,
+  },
+  {
+    name: 'occurred_at 1969-12-31T23:59:59Z',
+    input: { ...created({}), occurred_at: '1969-12-31T23:59:59Z' },
+    paths: ['/occurred_at'],
+  },
+  {
+    name: 'contact: started_at 2200-01-01',
+    input: envelope('contact.completed', { agent_id: 'a', started_at: '2200-01-01T00:00:00Z' }),
+    paths: ['/data/started_at'],
   },
   { name: 'created: tier 1.5', input: created({ tier: 1.5 }), paths: ['/data/tier'] },
   { name: 'created: tier as a string', input: created({ tier: '2' }), paths: ['/data/tier'] },
@@ -632,7 +753,22 @@ const rejected: RejectRow[] = [
     name: 'contact: talk_seconds -1',
     input: envelope('contact.completed', { agent_id: 'a', talk_seconds: -1 }),
     paths: ['/data/talk_seconds'],
-    message: /^must be a number ≥ 0$/,
+    message: /^must be a number of seconds 0–315360000$/,
+  },
+  {
+    name: 'contact: talk_seconds 1e300 (was a 500: integer overflow in storage)',
+    input: envelope('contact.completed', { agent_id: 'a', talk_seconds: 1e300 }),
+    paths: ['/data/talk_seconds'],
+  },
+  {
+    name: 'contact: hold_seconds just over ten years',
+    input: envelope('contact.completed', { agent_id: 'a', hold_seconds: 315_360_000.001 }),
+    paths: ['/data/hold_seconds'],
+  },
+  {
+    name: 'contact: wrap_seconds 1.7976931348623157e308',
+    input: envelope('contact.completed', { agent_id: 'a', wrap_seconds: Number.MAX_VALUE }),
+    paths: ['/data/wrap_seconds'],
   },
   {
     name: 'contact: hold_seconds as a string',

@@ -49,7 +49,56 @@ describe('validatePolicyList', () => {
       name: 'negative target',
       policy: { targets: { resolution: -1 } },
       path: '/policies/1/targets/resolution',
-      message: '>= 0',
+      message: 'seconds 0-315360000',
+    },
+    // Issue 11: a target of 1e308 was accepted; then every new ticket's ingest answered 500.
+    {
+      name: 'target 1e308',
+      policy: { targets: { resolution: 1e308 } },
+      path: '/policies/1/targets/resolution',
+      message: 'seconds 0-315360000',
+    },
+    {
+      name: 'target just over ten years',
+      policy: { targets: { first_response: 315_360_001 } },
+      path: '/policies/1/targets/first_response',
+      message: 'seconds 0-315360000',
+    },
+    {
+      name: 'id of 257 characters',
+      policy: { id: 'p'.repeat(257) },
+      path: '/policies/1/id',
+      message: '1-256 characters',
+    },
+    {
+      name: 'id with NUL',
+      policy: { id: 'a\u0000b' },
+      path: '/policies/1/id',
+      message: 'U+0000',
+    },
+    {
+      name: 'name with an unpaired surrogate',
+      policy: { name: 'x\ud800' },
+      path: '/policies/1/name',
+      message: 'surrogates',
+    },
+    {
+      name: 'match value of 257 characters',
+      policy: { match: { priority: ['p'.repeat(257)] } },
+      path: '/policies/1/match/priority/0',
+      message: '1-256 characters',
+    },
+    {
+      name: 'match list of 1,001 values',
+      policy: { match: { category: Array.from({ length: 1001 }, (_, i) => `c${i}`) } },
+      path: '/policies/1/match/category',
+      message: 'at most 1000',
+    },
+    {
+      name: 'tier 101 in a match',
+      policy: { match: { tier: [101] } },
+      path: '/policies/1/match/tier/0',
+      message: 'integer',
     },
     {
       name: 'non-number target',
@@ -120,6 +169,11 @@ describe('validatePolicyList', () => {
     expect(result.errors).toContainEqual({ path, message: expect.stringContaining(message) });
   });
 
+  it('targets of ten years (315,360,000 s) are allowed', () => {
+    const targets = { first_response: 315_360_000, resolution: 315_360_000 };
+    expect(validatePolicyList({ policies: [{ ...good, targets }] }, known).ok).toBe(true);
+  });
+
   it('at_risk 1 is allowed; targets of 0 are allowed', () => {
     expect(
       validatePolicyList({ policies: [{ ...good, at_risk: 1, targets: { resolution: 0 } }] }, known)
@@ -133,6 +187,12 @@ describe('validatePolicyList', () => {
     { input: { policies: [], extra: 1 }, path: '/extra' },
     { input: { policies: [], effective_from: '2026-01-01T00:00:00' }, path: '/effective_from' },
     { input: { policies: [7] }, path: '/policies/0' },
+    { input: { policies: [], effective_from: '9999-12-02T00:00:00Z' }, path: '/effective_from' },
+    { input: { policies: [], effective_from: '1969-12-31T23:59:59Z' }, path: '/effective_from' },
+    {
+      input: { policies: Array.from({ length: 101 }, (_, i) => ({ id: `p${i}` })) },
+      path: '/policies',
+    },
   ])('rejects $input at "$path"', ({ input, path }) => {
     const result = validatePolicyList(input, known);
     expect(result.ok).toBe(false);
