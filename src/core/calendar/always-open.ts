@@ -35,6 +35,9 @@ export function alwaysOpenCalendar(): BusinessCalendar {
     versionAt() {
       return 1;
     },
+    prepare() {
+      return true;
+    },
   };
 }
 

@@ -10,8 +10,9 @@
  *   `elapsed(t, u) = d`, so it stops at a closing instant rather than at the next opening;
  * - `nextOpen(t)` is `t` when open; `Infinity` (from `add` too) when the calendar never opens again.
  *
- * Instants must lie in [MIN_INSTANT, MAX_INSTANT] (years 1000–9999): the zone and holiday data
- * beyond are meaningless and a bounded domain keeps every table build bounded.
+ * Instants must lie in [CALENDAR_MIN_INSTANT, CALENDAR_MAX_INSTANT] (1970 to 2300): inputs are bounded to the years
+ * 1970–2199 (core/domain.ts) and a due date may fall up to a century after them; beyond, `add`
+ * answers `Infinity`. A bounded range keeps every table build bounded.
  */
 import { DAY_MS } from './civil.js';
 import {
@@ -25,8 +26,14 @@ import { Timeline } from './timeline.js';
 import type { BusinessCalendar, CalendarDefinition, CalendarVersion } from './types.js';
 import { validateCalendarDefinition } from './validate.js';
 
-export const MIN_INSTANT = Date.UTC(1000, 0, 1);
-export const MAX_INSTANT = Date.UTC(9999, 11, 1);
+export const CALENDAR_MIN_INSTANT = Date.UTC(1970, 0, 1);
+export const CALENDAR_MAX_INSTANT = Date.UTC(2300, 0, 1);
+
+/**
+ * Chunks built per `prepare` step: about four months, whose first build (zone rules, at most two
+ * years of public holidays) takes a few milliseconds.
+ */
+const PREPARE_CHUNKS = 2;
 
 /** A version with the half-open span of instants it governs. */
 interface VersionSpan {
@@ -37,8 +44,8 @@ interface VersionSpan {
 }
 
 export function checkInstant(t: number, what = 'instant'): void {
-  if (!(t >= MIN_INSTANT && t <= MAX_INSTANT)) {
-    throw new RangeError(`${what} ${t} is outside the supported range (years 1000–9999)`);
+  if (!(t >= CALENDAR_MIN_INSTANT && t <= CALENDAR_MAX_INSTANT)) {
+    throw new RangeError(`${what} ${t} is outside the supported range (years 1970–2299)`);
   }
 }
 
@@ -98,7 +105,7 @@ class CompiledCalendar implements BusinessCalendar {
 
   constructor(private readonly spans: readonly VersionSpan[]) {
     this.timeline = new Timeline((start, end) => buildChunk(spans, start, end));
-    this.horizon = Math.min(closedForeverAfter(spans), MAX_INSTANT);
+    this.horizon = Math.min(closedForeverAfter(spans), CALENDAR_MAX_INSTANT);
     this.starts = spans.map((span) => span.from);
   }
 
@@ -130,6 +137,17 @@ class CompiledCalendar implements BusinessCalendar {
     checkInstant(a);
     checkInstant(b);
     return a < b ? this.timeline.openIntervals(a, b) : [];
+  }
+
+  prepare(a: number, b: number, d = 0): boolean {
+    checkInstant(a);
+    checkInstant(b);
+    const from = Math.min(a, b);
+    const to = Math.max(a, b);
+    if (!this.timeline.coverStep(from, to, PREPARE_CHUNKS)) return false;
+    return d > 0 && d !== Infinity
+      ? this.timeline.addStep(to, d, this.horizon, PREPARE_CHUNKS)
+      : true;
   }
 
   versionAt(t: number): number {

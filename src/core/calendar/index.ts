@@ -3,7 +3,7 @@
  * of the code base imports from here: the files beside it are implementation details.
  */
 export { ALWAYS_OPEN, alwaysOpenCalendar } from './always-open.js';
-export { compileCalendar, MAX_INSTANT, MIN_INSTANT } from './compile-calendar.js';
+export { compileCalendar, CALENDAR_MAX_INSTANT, CALENDAR_MIN_INSTANT } from './compile-calendar.js';
 export {
   validateCalendarDefinition,
   type CalendarValidationError,

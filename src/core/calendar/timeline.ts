@@ -58,6 +58,42 @@ export class Timeline {
     return this.table(k).instantAfterOpen(target - this.base[k - this.lo]!);
   }
 
+  /**
+   * Builds at most `steps` chunks towards covering `[a, b]` (`a <= b`), nearest the built range
+   * first; true once it is covered.
+   */
+  coverStep(a: number, b: number, steps: number): boolean {
+    const ka = Math.floor(a / CHUNK_MS);
+    const kb = Math.floor(b / CHUNK_MS);
+    if (this.hi < this.lo) {
+      this.cover(ka, Math.min(kb, ka + steps - 1));
+      return this.lo <= ka && this.hi >= kb;
+    }
+    if (ka < this.lo) {
+      this.cover(Math.max(ka, this.lo - steps), this.hi);
+    } else if (kb > this.hi) {
+      this.cover(this.lo, Math.min(kb, this.hi + steps));
+    }
+    return this.lo <= ka && this.hi >= kb;
+  }
+
+  /**
+   * Builds at most `steps` chunks towards answering `add(t, d, horizon)` from built chunks (`t`
+   * itself covered); true once it can be.
+   */
+  addStep(t: number, d: number, horizon: number, steps: number): boolean {
+    const kt = Math.floor(t / CHUNK_MS);
+    if (!this.coverStep(t, t, steps)) return false;
+    const target = this.openBefore(t, kt) + d;
+    for (let i = 0; i < steps; i++) {
+      if (this.firstChunkReaching(target, kt) >= 0) return true;
+      const next = this.hi + 1;
+      if (next * CHUNK_MS > horizon) return true;
+      this.cover(next, next);
+    }
+    return this.firstChunkReaching(target, kt) >= 0;
+  }
+
   /** `t` if open, else the next opening before `horizon`, else `Infinity`. */
   nextOpen(t: number, horizon: number): number {
     const kt = Math.floor(t / CHUNK_MS);

@@ -49,6 +49,14 @@ export interface BusinessCalendar {
   openIntervals(a: Instant, b: Instant): Array<[Instant, Instant]>;
   /** The version number in force at `t` (before the first version: the first). */
   versionAt(t: Instant): number;
+  /**
+   * One bounded step of building what `elapsed` within `[a, b]` and `add(b, d)` need (`d`
+   * defaults to 0): true once nothing is left to build. Building a span of centuries the first
+   * time costs seconds (zone rules and public holidays per local year); a caller that must not
+   * block, like a server, calls this until it answers true and yields between calls. Never
+   * changes a result.
+   */
+  prepare(a: Instant, b: Instant, d?: number): boolean;
 }
 
 /** The built-in always-open calendar id. */
