@@ -27,7 +27,7 @@ const app = await buildApp({
   ndjsonBatchSize: config.ndjsonBatchSize,
   services:
     mode === 'storage'
-      ? { ...services, ticketUpdater: { afterStore: async () => undefined } }
+      ? { ...services, ticketUpdater: { afterStore: async () => ({ refoldPending: [] }) } }
       : services,
 });
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });

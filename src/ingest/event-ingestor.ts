@@ -33,9 +33,18 @@ export interface StoredEvent {
   seq: number;
 }
 
+export interface AfterStore {
+  /** Tickets whose metrics could not be computed: their events are stored all the same. */
+  refoldPending: readonly string[];
+}
+
 export interface IngestHooks {
   /** Runs inside the batch's transaction with the events it newly stored. */
-  afterStore(tx: Transaction, tenantId: string, stored: readonly StoredEvent[]): Promise<void>;
+  afterStore(
+    tx: Transaction,
+    tenantId: string,
+    stored: readonly StoredEvent[],
+  ): Promise<AfterStore>;
 }
 
 export interface IngestResult {
@@ -44,6 +53,11 @@ export interface IngestResult {
   rejected: number;
   errors: IngestError[];
   errors_truncated?: boolean;
+  /**
+   * Tickets whose fold failed (at most MAX_REPORTED_ERRORS listed): their events were accepted
+   * and stored; their metrics are computed again by their next event, a recomputation or rebuild.
+   */
+  refold_pending?: string[];
 }
 
 export class AtomicBatchRejected extends Error {
@@ -54,6 +68,14 @@ export class AtomicBatchRejected extends Error {
 
 class Tally {
   readonly result: IngestResult = { accepted: 0, duplicates: 0, rejected: 0, errors: [] };
+
+  addRefoldPending(ticketIds: readonly string[]): void {
+    if (ticketIds.length === 0) return;
+    const list = (this.result.refold_pending ??= []);
+    for (const id of ticketIds) {
+      if (list.length < MAX_REPORTED_ERRORS && !list.includes(id)) list.push(id);
+    }
+  }
 
   addErrors(errors: readonly IngestError[]): void {
     this.result.rejected += rejectedCount(errors);
@@ -139,6 +161,7 @@ export class EventIngestor {
         tally.result.accepted += stored.accepted;
         tally.result.duplicates += stored.duplicates;
         tally.addErrors(stored.conflicts);
+        tally.addRefoldPending(stored.refoldPending);
       }
     } catch (error) {
       // Stop reading once the batch currently being read has arrived.
@@ -165,6 +188,7 @@ export class EventIngestor {
         tally.result.accepted += stored.accepted;
         tally.result.duplicates += stored.duplicates;
         tally.addErrors(stored.conflicts);
+        tally.addRefoldPending(stored.refoldPending);
       }
       if (tally.result.rejected > 0) {
         tally.result.accepted = 0;
@@ -233,7 +257,10 @@ export class EventIngestor {
         );
       }
     }
-    if (this.hooks && stored.length > 0) await this.hooks.afterStore(tx, tenantId, stored);
-    return { accepted: stored.length, duplicates, conflicts };
+    const after =
+      this.hooks && stored.length > 0
+        ? await this.hooks.afterStore(tx, tenantId, stored)
+        : { refoldPending: [] };
+    return { accepted: stored.length, duplicates, conflicts, refoldPending: after.refoldPending };
   }
 }

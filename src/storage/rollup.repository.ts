@@ -314,6 +314,7 @@ export async function clearDerived(db: Kysely<DB>, tenantId: string): Promise<vo
     'contact',
     'backlog_segment',
     'ticket',
+    'ticket_fold_failure',
   ];
   for (const table of tables) {
     await sql`delete from ${sql.table(table)} where tenant_id = ${tenantId}::uuid`.execute(db);

@@ -124,6 +124,13 @@ export interface RecomputeJobTable {
   cursor: string | null;
 }
 
+export interface TicketFoldFailureTable {
+  tenant_id: string;
+  ticket_id: string;
+  error: string;
+  failed_at: GeneratedTimestamp;
+}
+
 export interface SchemaMigrationTable {
   name: string;
   checksum: string;
@@ -139,5 +146,6 @@ export interface DB {
   ticket: TicketTable;
   sla_clock: SlaClockTable;
   recompute_job: RecomputeJobTable;
+  ticket_fold_failure: TicketFoldFailureTable;
   schema_migration: SchemaMigrationTable;
 }

@@ -37,6 +37,8 @@ export interface LockedTicket {
    * {@link insertTickets}), it has no derived rows or contributions yet.
    */
   created: boolean;
+  /** A fold of the ticket failed and none has succeeded since (ticket_fold_failure). */
+  foldFailed: boolean;
 }
 
 export interface LockedTickets {
@@ -57,17 +59,23 @@ export async function lockTickets(
   const sorted = [...new Set(ticketIds)].sort();
   const { rows } = await sql<{
     ticket_id: string;
+    exists: boolean;
     rev: string | null;
     config_revision: string | number | null;
+    fold_failed: boolean;
     xid: string;
   }>`
-    select t.ticket_id, t.rev::text as rev, t.config_revision, pg_current_xact_id()::text as xid
+    select x.id as ticket_id, t.ticket_id is not null as exists, t.rev::text as rev,
+      t.config_revision, f.ticket_id is not null as fold_failed,
+      pg_current_xact_id()::text as xid
     from unnest(${sorted}::text[]) with ordinality as x(id, ord)
-    cross join lateral (
+    left join lateral (
       select ticket_id, rev, config_revision from ticket
       where tenant_id = ${tenantId}::uuid and ticket_id = x.id
       for update
-    ) t
+    ) t on true
+    left join ticket_fold_failure f on f.tenant_id = ${tenantId}::uuid and f.ticket_id = x.id
+    where t.ticket_id is not null or f.ticket_id is not null
     order by x.ord`.execute(db);
   let xid = rows[0]?.xid;
   if (xid === undefined) {
@@ -75,14 +83,18 @@ export async function lockTickets(
     xid = r.rows[0]!.xid;
   }
   const tickets = new Map<string, LockedTicket>(
-    sorted.map((id) => [id, { ticketId: id, rev: null, configRevision: null, created: true }]),
+    sorted.map((id) => [
+      id,
+      { ticketId: id, rev: null, configRevision: null, created: true, foldFailed: false },
+    ]),
   );
   for (const r of rows) {
     tickets.set(r.ticket_id, {
       ticketId: r.ticket_id,
       rev: r.rev,
       configRevision: r.config_revision === null ? null : Number(r.config_revision),
-      created: false,
+      created: !r.exists,
+      foldFailed: r.fold_failed,
     });
   }
   return { xid, tickets };

@@ -11,6 +11,7 @@ export interface AppMetrics {
   registry: Registry;
   ingestEvents: Counter<'outcome'>;
   ingestBatchSeconds: Histogram;
+  foldFailures: Counter;
 }
 
 declare module 'fastify' {
@@ -50,7 +51,12 @@ async function metricsPlugin(
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
     registers: [registry],
   });
-  app.decorate('metrics', { registry, ingestEvents, ingestBatchSeconds });
+  const foldFailures = new Counter({
+    name: 'deskmetrics_ticket_fold_failures_total',
+    help: 'Tickets whose metrics could not be computed in an ingest batch (events stored; listed as refold_pending)',
+    registers: [registry],
+  });
+  app.decorate('metrics', { registry, ingestEvents, ingestBatchSeconds, foldFailures });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     requests.inc({ method: request.method, route, status: String(reply.statusCode) });

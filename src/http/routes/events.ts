@@ -96,6 +96,7 @@ function countOutcomes(app: FastifyInstance, result: IngestResult): void {
   app.metrics.ingestEvents.inc({ outcome: 'accepted' }, result.accepted);
   app.metrics.ingestEvents.inc({ outcome: 'duplicate' }, result.duplicates);
   app.metrics.ingestEvents.inc({ outcome: 'rejected' }, result.rejected);
+  app.metrics.foldFailures.inc(result.refold_pending?.length ?? 0);
 }
 
 export default function eventsRoutes(

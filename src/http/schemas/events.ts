@@ -133,6 +133,12 @@ export const IngestResponse = Type.Object(
       description: `at most 1000 listed; rejected counts all`,
     }),
     errors_truncated: Type.Optional(Type.Boolean()),
+    refold_pending: Type.Optional(
+      Type.Array(Type.String(), {
+        description:
+          'tickets whose metrics could not be computed (at most 1000 listed): their events are stored; the next event of the ticket, a recomputation or a rebuild computes them again',
+      }),
+    ),
   },
   { $id: 'IngestResponse', title: 'IngestResponse' },
 );
@@ -149,6 +155,7 @@ export const IngestRejected = Type.Object(
     rejected: Type.Integer(),
     errors: Type.Array(Type.Ref(IngestError)),
     errors_truncated: Type.Optional(Type.Boolean()),
+    refold_pending: Type.Optional(Type.Array(Type.String())),
   },
   {
     $id: 'IngestRejected',
