@@ -14,14 +14,19 @@ import ticketRoutes from './http/routes/tickets.js';
 import { Job, PolicyList, PolicyVersion, SlaPolicy, Tenant } from './http/schemas/config.js';
 import { ClockInstance, QueueItem, TicketDetail, Timeline } from './http/schemas/tickets.js';
 import { registerBodyParsers } from './http/body-parsers.js';
-import { registerErrorHandling } from './http/errors.js';
+import {
+  clientErrorHandler,
+  frameworkErrors,
+  MAX_PARAM_LENGTH,
+  registerErrorHandling,
+} from './http/errors.js';
 import { renderOpenApiYaml } from './http/openapi.js';
 import authPlugin from './http/plugins/auth.js';
 import metricsPlugin from './http/plugins/metrics.js';
 import calendarRoutes from './http/routes/calendars.js';
 import eventsRoutes from './http/routes/events.js';
 import healthRoutes from './http/routes/health.js';
-import { ErrorResponse } from './http/schemas/common.js';
+import { CUSTOM_FORMATS, ErrorResponse } from './http/schemas/common.js';
 import { IngestError, IngestRejected, IngestResponse, TicketEvent } from './http/schemas/events.js';
 import type { DB } from './storage/schema.js';
 import type { Database } from './storage/database.js';
@@ -75,7 +80,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
     forceCloseConnections: 'idle',
-    ajv: { customOptions: { coerceTypes: true, useDefaults: true, removeAdditional: false } },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors,
+    clientErrorHandler,
+    ajv: {
+      customOptions: {
+        coerceTypes: true,
+        useDefaults: true,
+        removeAdditional: false,
+        formats: CUSTOM_FORMATS,
+      },
+    },
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -3,7 +3,10 @@
  * Callers' mistakes are 4xx with a code they can branch on; anything unexpected is a 500 whose
  * details stay in the log.
  */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import { STORABLE_TEXT_FORMAT } from './schemas/common.js';
 
 export class ApiError extends Error {
   constructor(
@@ -42,6 +45,9 @@ function validationPath(error: FastifyError): string | undefined {
 
 function validationMessage(error: FastifyError): string {
   const first = error.validation?.[0];
+  if (first?.keyword === 'format' && first.params.format === STORABLE_TEXT_FORMAT) {
+    return 'must not contain U+0000 or unpaired surrogates';
+  }
   const extra = (first?.params as { additionalProperty?: string } | undefined)?.additionalProperty;
   if (extra) return 'is not allowed';
   const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
@@ -49,14 +55,84 @@ function validationMessage(error: FastifyError): string {
   return first?.message ?? error.message;
 }
 
+/**
+ * Longer URLs get a 414 before routing and validation; past Node's own limit (16 KiB of request
+ * line and headers) the parser rejects the request first, see {@link clientErrorHandler}.
+ */
+export const MAX_URL_LENGTH = 8 * 1024;
+
+/**
+ * The router's limit on a path parameter, counted after percent-decoding. Well above the longest
+ * identifier (256 characters) so that the route's schema, which names the parameter, rejects
+ * most over-long ones; beyond it the router answers through {@link frameworkErrors}.
+ */
+export const MAX_PARAM_LENGTH = 1024;
+
+const ROUTING_ERRORS: Record<string, string> = {
+  FST_ERR_BAD_URL: 'the URL path is not valid percent-encoded UTF-8',
+  FST_ERR_MAX_PARAM_LENGTH: `a path parameter is longer than ${MAX_PARAM_LENGTH} characters`,
+};
+
+/** Errors Fastify meets while routing, before any route's error handler applies. */
+export function frameworkErrors(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  // No route means no route hooks either: the onSend hook that sets this header does not run.
+  void reply.header('x-request-id', request.id);
+  const message = ROUTING_ERRORS[error.code];
+  if (message !== undefined) {
+    void reply.status(400).send(errorBody('invalid_parameter', message));
+    return;
+  }
+  request.log.error({ err: error }, 'request failed');
+  void reply.status(500).send(errorBody('internal_error', 'internal server error'));
+}
+
+const CLIENT_ERRORS: Record<string, [number, string, string]> = {
+  HPE_HEADER_OVERFLOW: [
+    431,
+    'headers_too_large',
+    'the request line and headers are larger than the server accepts',
+  ],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'request_timeout', 'the request was not received in time'],
+};
+
+/**
+ * Requests Node's HTTP parser rejects (too large, malformed, too slow) never reach Fastify's
+ * handlers: like Fastify's default, this writes the answer on the socket, but as the envelope.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message] = CLIENT_ERRORS[error.code ?? ''] ?? [
+    400,
+    'bad_request',
+    'malformed HTTP request',
+  ];
+  const body = JSON.stringify(errorBody(code, message));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
+  app.addHook('onRequest', async (request) => {
+    if (request.url.length > MAX_URL_LENGTH) {
+      throw new ApiError(414, 'uri_too_long', `the URL is longer than ${MAX_URL_LENGTH} bytes`);
+    }
+  });
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof ApiError) {
       return reply.status(error.statusCode).send(errorBody(error.code, error.message, error.path));
     }
     if (error.validation) {
-      const where =
-        error.validationContext === 'querystring' ? 'invalid_parameter' : 'invalid_body';
+      // Path and query parameters alike are the caller's parameters; only the body is a body.
+      const where = error.validationContext === 'body' ? 'invalid_body' : 'invalid_parameter';
       return reply
         .status(400)
         .send(errorBody(where, validationMessage(error), validationPath(error)));

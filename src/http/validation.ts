@@ -4,6 +4,7 @@
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { FastifySchemaCompiler } from 'fastify';
+import { CUSTOM_FORMATS } from './schemas/common.js';
 
 const ajv = new Ajv({
   coerceTypes: true,
@@ -11,22 +12,25 @@ const ajv = new Ajv({
   removeAdditional: false,
   allErrors: false,
   strict: false,
+  formats: CUSTOM_FORMATS,
 });
 
 export const queryValidator: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
   if (httpPart === 'body') return () => true;
   const validate: ValidateFunction = ajv.compile(schema as object);
-  return (data: unknown) => (validate(data) ? { value: data } : { error: toError(validate) });
+  return (data: unknown) =>
+    validate(data) ? { value: data } : { error: toError(validate, httpPart ?? 'querystring') };
 };
 
-function toError(validate: ValidateFunction): Error {
+/** Names the part that failed, as Fastify's validator does: errors.ts tells a body by it. */
+function toError(validate: ValidateFunction, httpPart: string): Error {
   const error = new Error(validate.errors?.[0]?.message ?? 'invalid') as Error & {
     validation: unknown;
     validationContext: string;
     statusCode: number;
   };
   error.validation = validate.errors;
-  error.validationContext = 'querystring';
+  error.validationContext = httpPart;
   error.statusCode = 400;
   return error;
 }

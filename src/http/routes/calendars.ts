@@ -17,6 +17,8 @@ import type { RecomputeJobs } from '../../settings/recompute-jobs.js';
 import { bumpConfigRevision } from '../../storage/sla-policy.repository.js';
 import { ApiError } from '../errors.js';
 import { instantParam, iso } from '../params.js';
+import { MAX_DURATION_SECONDS } from '../../core/domain.js';
+import { prepareCalendar } from '../../settings/prepare-calendars.js';
 import { tenantOf } from '../plugins/auth.js';
 import { errorResponses } from '../schemas/common.js';
 import { BusinessAdd, BusinessTime, Calendar, CalendarPut } from '../schemas/calendars.js';
@@ -204,6 +206,7 @@ export default function calendarRoutes(app: FastifyInstance, options: CalendarRo
       const from = instantParam(request.query.from, 'from');
       const to = instantParam(request.query.to, 'to');
       const { calendar } = await loadOr404(options, request);
+      await prepareCalendar(calendar, from, to);
       return {
         from: iso(from),
         to: iso(to),
@@ -227,8 +230,8 @@ export default function calendarRoutes(app: FastifyInstance, options: CalendarRo
           from: Type.String({ description: 'RFC 3339 instant with an offset' }),
           seconds: Type.Number({
             minimum: 0,
-            maximum: 3.2e10,
-            description: 'business seconds (ms precision)',
+            maximum: MAX_DURATION_SECONDS,
+            description: 'business seconds (ms precision), at most ten 365-day years',
           }),
         }),
         response: { 200: Type.Ref(BusinessAdd), 404: errorResponses[400], ...errorResponses },
@@ -243,12 +246,11 @@ export default function calendarRoutes(app: FastifyInstance, options: CalendarRo
       const from = instantParam(request.query.from, 'from');
       const { seconds } = request.query;
       const { calendar } = await loadOr404(options, request);
-      const due = calendar.add(from, Math.round(seconds * 1000));
-      return {
-        from: iso(from),
-        seconds,
-        due_at: Number.isFinite(due) && due <= 253402300799999 ? iso(due) : null,
-      };
+      const duration = Math.round(seconds * 1000);
+      await prepareCalendar(calendar, from, from, duration);
+      const due = calendar.add(from, duration);
+      // Infinity: the calendar never has that much open time left within the engine's range.
+      return { from: iso(from), seconds, due_at: Number.isFinite(due) ? iso(due) : null };
     },
   );
 }

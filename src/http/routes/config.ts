@@ -19,7 +19,7 @@ import type { RecomputeJobs, RecomputeScope } from '../../settings/recompute-job
 import { ApiError } from '../errors.js';
 import { iso } from '../params.js';
 import { tenantOf } from '../plugins/auth.js';
-import { errorResponses } from '../schemas/common.js';
+import { errorResponses, JobId } from '../schemas/common.js';
 import { Job, PolicyList, Tenant } from '../schemas/config.js';
 
 export interface ConfigRoutesOptions {
@@ -219,7 +219,7 @@ export default function configRoutes(app: FastifyInstance, options: ConfigRoutes
         tags: ['sla'],
         security,
         summary: 'Progress of a recomputation started by a configuration change',
-        params: Type.Object({ job_id: Type.String({ format: 'uuid' }) }),
+        params: Type.Object({ job_id: JobId }),
         response: { 200: Type.Ref(Job), 404: errorResponses[400], ...errorResponses },
       },
     },

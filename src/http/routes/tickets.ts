@@ -10,14 +10,16 @@ import type { ClockRow, ClockSegmentRow } from '../../core/sla/derive.js';
 import { deriveTicket, foldTicket, type TicketRow } from '../../core/ticket/index.js';
 import { storedToCoreEvent } from '../../ingest/to-core-event.js';
 import type { FoldContextProvider } from '../../settings/fold-context.js';
+import { prepareFoldCalendars } from '../../settings/prepare-calendars.js';
 import { loadTicketEvents } from '../../storage/ticket-state.repository.js';
 import { clockView, type StoredClock } from '../../reporting/clock-view.js';
 import type { CalendarRegistry } from '../../settings/calendar-registry.js';
 import type { DB } from '../../storage/schema.js';
 import { ApiError } from '../errors.js';
 import { iso } from '../params.js';
+import { decodeQueueCursor, encodeQueueCursor } from '../queue-cursor.js';
 import { tenantOf } from '../plugins/auth.js';
-import { errorResponses } from '../schemas/common.js';
+import { errorResponses, PathId } from '../schemas/common.js';
 import { QueueItem, TicketDetail, Timeline } from '../schemas/tickets.js';
 
 export interface TicketRoutesOptions {
@@ -28,7 +30,7 @@ export interface TicketRoutesOptions {
 }
 
 const security = [{ bearerAuth: [] }];
-const TicketParams = Type.Object({ ticket_id: Type.String({ minLength: 1, maxLength: 256 }) });
+const TicketParams = Type.Object({ ticket_id: PathId });
 type TicketRequest = FastifyRequest<{ Params: { ticket_id: string } }>;
 
 interface Loaded {
@@ -101,8 +103,28 @@ function detail(ticketId: string, loaded: Loaded, now: number) {
   };
 }
 
+/**
+ * At most this many segments are listed per clock. A clock running for decades on a calendar of
+ * short intervals has millions of them; past the budget, the rest of a running span is one
+ * `summarised` segment carrying its business time.
+ */
+export const MAX_TIMELINE_SEGMENTS = 1000;
+/** Open intervals are listed a year at a time, so a long span is never expanded whole. */
+const SPLIT_WINDOW_MS = 366 * 86_400_000;
+
+type TimelineSegmentOut = Record<string, unknown> & {
+  to: string;
+  kind: string;
+  business_seconds: number;
+};
+
 /** A running segment split into the parts inside and outside business hours. */
-function splitRunning(seg: ClockSegmentRow, to: number, calendar: BusinessCalendar | undefined) {
+function splitRunning(
+  seg: ClockSegmentRow,
+  to: number,
+  calendar: BusinessCalendar | undefined,
+  budget: { left: number },
+): TimelineSegmentOut[] {
   const base = {
     status: seg.status,
     policy_id: seg.policy_id,
@@ -110,34 +132,46 @@ function splitRunning(seg: ClockSegmentRow, to: number, calendar: BusinessCalend
     calendar_id: seg.calendar_id,
     calendar_version: seg.calendar_version,
   };
-  const out: Array<Record<string, unknown>> = [];
+  const out: TimelineSegmentOut[] = [];
+  const push = (from: number, until: number, kind: string, business: number) => {
+    const last = out[out.length - 1];
+    if (last?.kind === kind && last.to === iso(from) && last.summarised === undefined) {
+      last.to = iso(until);
+      last.business_seconds = Math.round(last.business_seconds * 1000 + business) / 1000;
+      return;
+    }
+    out.push({ from: iso(from), to: iso(until), kind, business_seconds: business / 1000, ...base });
+    budget.left -= 1;
+  };
+  if (!calendar) {
+    push(seg.from, to, 'running', to - seg.from);
+    return out;
+  }
   let cursor = seg.from;
-  for (const [a, b] of calendar?.openIntervals(seg.from, to) ?? [[seg.from, to]]) {
-    if (a > cursor)
+  while (cursor < to) {
+    if (budget.left <= 1) {
       out.push({
         from: iso(cursor),
-        to: iso(a),
-        kind: 'outside_hours',
-        business_seconds: 0,
+        to: iso(to),
+        kind: 'running',
+        business_seconds: calendar.elapsed(cursor, to) / 1000,
+        summarised: true,
         ...base,
       });
-    out.push({
-      from: iso(a),
-      to: iso(b),
-      kind: 'running',
-      business_seconds: (b - a) / 1000,
-      ...base,
-    });
-    cursor = b;
+      return out;
+    }
+    const end = Math.min(to, cursor + SPLIT_WINDOW_MS);
+    for (const [a, b] of calendar.openIntervals(cursor, end)) {
+      if (a > cursor) push(cursor, a, 'outside_hours', 0);
+      push(a, b, 'running', b - a);
+      cursor = b;
+      if (budget.left <= 1) break;
+    }
+    if (budget.left > 1 && cursor < end) {
+      push(cursor, end, 'outside_hours', 0);
+      cursor = end;
+    }
   }
-  if (cursor < to)
-    out.push({
-      from: iso(cursor),
-      to: iso(to),
-      kind: 'outside_hours',
-      business_seconds: 0,
-      ...base,
-    });
   return out;
 }
 
@@ -180,6 +214,10 @@ async function timeline(
 ) {
   const events = (await loadTicketEvents(options.db, tenantId, [ticketId])).map(storedToCoreEvent);
   const { ctx } = await options.contexts.forRead(options.db, tenantId);
+  if (events.length > 0) {
+    const last = events[events.length - 1]!.occurredAt;
+    await prepareFoldCalendars(ctx, events[0]!.occurredAt, Math.max(last, now));
+  }
   const derived = deriveTicket(foldTicket(events, ctx), ctx);
   if (!derived.ticket.exists)
     throw new ApiError(404, 'not_found', `no ticket "${ticketId}"`, '/ticket_id');
@@ -195,9 +233,12 @@ async function timeline(
     as_of: iso(now),
     clocks: clocks.map((c) => {
       const view = clockView(asStored(ticketId, c), asOf, now, ctx.calendar(c.calendar_id));
+      const budget = { left: MAX_TIMELINE_SEGMENTS };
       const segments = c.segments.flatMap((seg: ClockSegmentRow) => {
         const to = seg.to ?? Math.max(now, seg.from);
-        if (seg.state === 'running') return splitRunning(seg, to, ctx.calendar(seg.calendar_id));
+        if (seg.state === 'running')
+          return splitRunning(seg, to, ctx.calendar(seg.calendar_id), budget);
+        budget.left -= 1;
         const { state: _state, to: _to, ...rest } = seg;
         return [{ ...rest, from: iso(seg.from), to: iso(to), kind: 'paused', business_seconds: 0 }];
       });
@@ -229,30 +270,6 @@ const QueueQuery = Type.Object(
 );
 type QueueQueryT = { sla_status?: string; metric?: string; limit: number; cursor?: string };
 
-function decodeCursor(
-  cursor: string | undefined,
-): { d: string; t: string; m: string; c: number } | undefined {
-  if (cursor === undefined) return undefined;
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
-      d: string;
-      t: string;
-      m: string;
-      c: number;
-    };
-    if (
-      typeof v.d === 'string' &&
-      typeof v.t === 'string' &&
-      typeof v.m === 'string' &&
-      Number.isInteger(v.c)
-    )
-      return v;
-  } catch {
-    // fall through
-  }
-  throw new ApiError(400, 'invalid_parameter', 'cursor is not one this API returned', '/cursor');
-}
-
 async function queue(options: TicketRoutesOptions, tenantId: string, q: QueueQueryT, now: Date) {
   const due = sql`coalesce(c.due_at, 'infinity'::timestamptz)`;
   const state =
@@ -262,7 +279,7 @@ async function queue(options: TicketRoutesOptions, tenantId: string, q: QueueQue
       active: sql`(c.status = 'active' and c.due_at > ${now})`,
       paused: sql`(c.status = 'paused')`,
     }[q.sla_status ?? ''] ?? sql`true`;
-  const after = decodeCursor(q.cursor);
+  const after = decodeQueueCursor(q.cursor);
   const keyset = after
     ? sql`(${due}, c.ticket_id, c.metric, c.cycle) > (${after.d}::timestamptz, ${after.t}, ${after.m}, ${after.c})`
     : sql`true`;
@@ -303,14 +320,7 @@ async function queue(options: TicketRoutesOptions, tenantId: string, q: QueueQue
   const last = page.at(-1);
   const next =
     rows.length > q.limit && last
-      ? Buffer.from(
-          JSON.stringify({
-            d: last.d instanceof Date ? last.d.toISOString() : String(last.d),
-            t: last.ticket_id,
-            m: last.metric,
-            c: last.cycle,
-          }),
-        ).toString('base64url')
+      ? encodeQueueCursor(last.d, last.ticket_id, last.metric, last.cycle)
       : null;
   return { items, next_cursor: next };
 }

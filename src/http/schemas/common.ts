@@ -1,5 +1,6 @@
-/** Schemas shared by every route: the error envelope. */
+/** Schemas shared by every route: the error envelope, and identifiers in paths. */
 import { Type } from '@sinclair/typebox';
+import { isStorableText, MAX_TEXT_LENGTH } from '../../core/domain.js';
 
 export const ErrorResponse = Type.Object(
   {
@@ -17,3 +18,29 @@ export const errorResponses = {
   401: Type.Ref(ErrorResponse),
   403: Type.Ref(ErrorResponse),
 };
+
+/** A string PostgreSQL can store and compare: no U+0000, no unpaired surrogates. */
+export const STORABLE_TEXT_FORMAT = 'storable-text';
+
+/** Formats the routes' validator knows beyond JSON Schema's (app.ts). */
+export const CUSTOM_FORMATS = { [STORABLE_TEXT_FORMAT]: isStorableText };
+
+/**
+ * An identifier in a path, held to what ingest accepts as one (validate-event.ts): anything else
+ * names nothing stored, and a NUL would fail in PostgreSQL as a 500 rather than a 400.
+ */
+export const PathId = Type.String({
+  minLength: 1,
+  maxLength: MAX_TEXT_LENGTH,
+  format: STORABLE_TEXT_FORMAT,
+  description: 'as ingested: 1–256 characters, without U+0000 or unpaired surrogates',
+});
+
+/**
+ * Job ids are UUIDs (settings/recompute-jobs.ts), hyphenated: the `uuid` format alone also lets
+ * through a `urn:uuid:` prefix, which PostgreSQL's uuid type rejects with an error.
+ */
+export const JobId = Type.String({
+  format: 'uuid',
+  pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+});

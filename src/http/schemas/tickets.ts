@@ -83,6 +83,12 @@ const TimelineSegment = Type.Object({
   policy_version: Type.Integer(),
   calendar_id: Type.String(),
   calendar_version: Type.Integer(),
+  summarised: Type.Optional(
+    Type.Boolean({
+      description:
+        'true for the rest of a long running span, past the 1,000 segments listed per clock: its hours inside and outside the calendar are not listed one by one',
+    }),
+  ),
 });
 
 export const Timeline = Type.Object(
