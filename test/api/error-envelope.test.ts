@@ -23,17 +23,11 @@ beforeAll(async () => {
     throw new Error('select * from secret where token = 42');
   });
   t.app.get('/test/sql-error', async () => sql`select * from secret`.execute(t.database.db));
-  const res = await t.app.inject({
-    method: 'PUT',
-    url: '/v1/sla-policies',
-    headers: t.auth('config:write'),
-    payload: {
-      effective_from: '2020-01-01T00:00:00Z',
-      policies: [{ id: 'all', calendar_id: '24x7', targets: { resolution: 86400 } }],
-    },
+  const res = await t.configure('/v1/sla-policies', {
+    effective_from: '2020-01-01T00:00:00Z',
+    policies: [{ id: 'all', calendar_id: '24x7', targets: { resolution: 86400 } }],
   });
   expect(res.statusCode).toBe(200);
-  await t.app.services.jobs.runUntilIdle();
 });
 afterAll(async () => t.close());
 

@@ -12,35 +12,24 @@ import { prefixes } from '../factories/events.js';
 let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp({ logger: { level: 'error' } });
-  const calendar = await t.app.inject({
-    method: 'PUT',
-    url: '/v1/calendars/office',
-    headers: t.auth('config:write'),
-    payload: {
-      timezone: 'Europe/Warsaw',
-      weekly: { mon: [['09:00', '17:00']], thu: [['22:00', '06:00']] },
-      holidays: { country: 'PL' },
-      effective_from: '2020-01-01T00:00:00Z',
-    },
+  const calendar = await t.configure('/v1/calendars/office', {
+    timezone: 'Europe/Warsaw',
+    weekly: { mon: [['09:00', '17:00']], thu: [['22:00', '06:00']] },
+    holidays: { country: 'PL' },
+    effective_from: '2020-01-01T00:00:00Z',
   });
   expect(calendar.statusCode).toBe(200);
-  const policies = await t.app.inject({
-    method: 'PUT',
-    url: '/v1/sla-policies',
-    headers: t.auth('config:write'),
-    payload: {
-      effective_from: '2020-01-01T00:00:00Z',
-      policies: [
-        {
-          id: 'all',
-          calendar_id: 'office',
-          targets: { first_response: 3600, resolution: 315_360_000 },
-        },
-      ],
-    },
+  const policies = await t.configure('/v1/sla-policies', {
+    effective_from: '2020-01-01T00:00:00Z',
+    policies: [
+      {
+        id: 'all',
+        calendar_id: 'office',
+        targets: { first_response: 3600, resolution: 315_360_000 },
+      },
+    ],
   });
   expect(policies.statusCode).toBe(200);
-  await t.app.services.jobs.runUntilIdle();
 });
 afterAll(async () => t.close());
 
@@ -286,14 +275,9 @@ describe('configuration and query parameters out of the domain are a 400 naming 
       '/effective_from',
     ],
   ])('SLA policies: %s', async (_name, payload, path) => {
-    const res = await t.app.inject({
-      method: 'PUT',
-      url: '/v1/sla-policies',
-      headers: t.auth('config:write'),
-      payload,
-    });
+    const res = await t.configure('/v1/sla-policies', payload);
     expect(res.statusCode).toBe(400);
-    expect(res.json().error).toMatchObject({ code: 'invalid_body', path });
+    expect(res.body).toMatchObject({ error: { code: 'invalid_body', path } });
     // Nothing changed: a new ticket still ingests under the policy in force.
     const p = fresh('pol');
     const ingest = await post([created(`${p}-1`, `${p}-t`)]);
@@ -308,14 +292,9 @@ describe('configuration and query parameters out of the domain are a 400 naming 
         '/exceptions/0/date',
       ],
     ] as const) {
-      const res = await t.app.inject({
-        method: 'PUT',
-        url: '/v1/calendars/far',
-        headers: t.auth('config:write'),
-        payload,
-      });
+      const res = await t.configure('/v1/calendars/far', payload);
       expect(res.statusCode).toBe(400);
-      expect(res.json().error.path).toBe(path);
+      expect(res.body).toMatchObject({ error: { path } });
     }
   });
 

@@ -15,19 +15,13 @@ import { createTestApp, type TestApp } from '../support/app.js';
 let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp({ logger: { level: 'error' }, ticketCacheSize: 0 });
-  const res = await t.app.inject({
-    method: 'PUT',
-    url: '/v1/sla-policies',
-    headers: t.auth('config:write'),
-    payload: {
-      effective_from: '2020-01-01T00:00:00Z',
-      policies: [
-        { id: 'all', calendar_id: '24x7', targets: { first_response: 3600, resolution: 86400 } },
-      ],
-    },
+  const res = await t.configure('/v1/sla-policies', {
+    effective_from: '2020-01-01T00:00:00Z',
+    policies: [
+      { id: 'all', calendar_id: '24x7', targets: { first_response: 3600, resolution: 86400 } },
+    ],
   });
   expect(res.statusCode).toBe(200);
-  await t.app.services.jobs.runUntilIdle();
 });
 afterAll(async () => t.close());
 

@@ -19,6 +19,11 @@ export interface TestApp {
   keys: Record<Scope, string>;
   /** Authorization header for a key with `scope`. */
   auth(scope?: Scope): { authorization: string };
+  /**
+   * PUT of a configuration document (`/v1/sla-policies`, `/v1/calendars/{id}`) with a
+   * config:write key; on success, runs the recomputation it started to the end.
+   */
+  configure(url: string, payload: unknown): Promise<{ statusCode: number; body: unknown }>;
   /** Another tenant with its own admin key. */
   addTenant(name: string): Promise<{ tenantId: string; adminKey: string }>;
   close(): Promise<void>;
@@ -38,6 +43,16 @@ export async function createTestApp(deps: Partial<AppDeps> = {}): Promise<TestAp
     tenantId,
     keys,
     auth: (scope = 'admin') => ({ authorization: `Bearer ${keys[scope]}` }),
+    configure: async (url, payload) => {
+      const res = await app.inject({
+        method: 'PUT',
+        url,
+        headers: { authorization: `Bearer ${keys['config:write']}` },
+        payload: payload as object,
+      });
+      if (res.statusCode === 200) await app.services.jobs.runUntilIdle();
+      return { statusCode: res.statusCode, body: res.json<unknown>() };
+    },
     addTenant: async (name) => {
       const id = await createTenant(database.db, name);
       const { key } = await createApiKey(database.db, {
