@@ -10,7 +10,7 @@
  * on PostgreSQL or on the other core, so differences of a few percent are visible. It needs a
  * PostgreSQL server only to store the configuration the fold context is read from.
  *
- *   node --import tsx --min-semi-space-size=128 --max-semi-space-size=128 \
+ *   node --import tsx --max-semi-space-size=128 \
  *     bench/ingest/core-cpu.ts [--events 200000] [--repeats 5] [--batch 20000]
  */
 import { parseArgs } from 'node:util';

@@ -160,7 +160,6 @@ async function httpRun(streams: Buffer[], verify: boolean): Promise<number> {
   // The V8 flag `npm start` and the Dockerfile run the service with (see README, Operations).
   const profile = values['cpu-prof'];
   const server = await startServer({ DATABASE_URL: db.url, DESKMETRICS_BOOTSTRAP_KEY: KEY }, [
-    '--min-semi-space-size=128',
     '--max-semi-space-size=128',
     ...(profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`]),
     'bench/ingest/server.ts',

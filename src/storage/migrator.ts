@@ -4,30 +4,13 @@
  * is an error rather than a silently diverging schema. A transaction-level advisory lock lets
  * several processes start against one server at once.
  */
-import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { sql, type Kysely } from 'kysely';
+import { loadMigrations, MIGRATIONS_DIR } from './migration-files.js';
 import type { DB } from './schema.js';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
+export { loadMigrations, MIGRATIONS_DIR, type Migration } from './migration-files.js';
+
 const LOCK_KEY = 7_391_004_221;
-
-export interface Migration {
-  name: string;
-  sql: string;
-  checksum: string;
-}
-
-export async function loadMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
-  const files = (await readdir(dir)).filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f)).sort();
-  return Promise.all(
-    files.map(async (name) => {
-      const text = await readFile(`${dir}/${name}`, 'utf8');
-      return { name, sql: text, checksum: createHash('sha256').update(text).digest('hex') };
-    }),
-  );
-}
 
 async function ensureLedger(db: Kysely<DB>): Promise<void> {
   await sql`create table if not exists schema_migration (
