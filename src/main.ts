@@ -4,16 +4,31 @@
  * that touches `process.*` besides the CLI entry points.
  */
 import closeWithGrace from 'close-with-grace';
-import { mkdir } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { buildApp } from './app.js';
 import { bootstrapTenant } from './bootstrap.js';
-import { loadConfig, type Config } from './config.js';
-import { openDatabase } from './storage/database.js';
+import { loadConfig, type Config, type LogLevel } from './config.js';
+import { describeFailure } from './failure.js';
+import type { LockOwner } from './storage/data-dir-lock.js';
+import { openDatabase, type Database } from './storage/database.js';
 import { migrate } from './storage/migrator.js';
 
-export async function serve(config: Config): Promise<void> {
-  if (!config.databaseUrl) await mkdir(config.dataDir, { recursive: true });
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+/** This process, as the holder of the embedded data directory's lock. */
+export const thisProcess: LockOwner = {
+  pid: process.pid,
+  isRunning: (pid) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (error) {
+      // EPERM: it runs, as another user.
+      return (error as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  },
+};
+
+async function start(config: Config, database: Database): Promise<void> {
   const app = await buildApp({
     db: database.db,
     transaction: database.transaction,
@@ -41,18 +56,62 @@ export async function serve(config: Config): Promise<void> {
     await app.close();
     await database.close();
   });
-  await app.listen({ port: config.port, host: config.host });
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   // Resume recomputations a previous process left unfinished.
   app.services.jobs.kick();
 }
 
-const isEntryPoint =
-  process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isEntryPoint) {
-  serve(loadConfig()).catch((error: unknown) => {
-    process.stderr.write(
-      `deskmetrics failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exit(1);
+export async function serve(config: Config): Promise<void> {
+  const database = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    lockOwner: thisProcess,
   });
+  // A start that fails closes the database, which releases the data directory's lock.
+  await start(config, database).catch(async (error: unknown) => {
+    await database.close().catch(() => undefined);
+    throw error;
+  });
+}
+
+/** Prints why the process failed, as failure.ts words it, and exits. */
+export function exitWithFailure(
+  error: unknown,
+  logLevel: LogLevel | undefined,
+  prefix: string,
+  suffix = '',
+): never {
+  const failure = describeFailure(error, logLevel);
+  process.stderr.write(`${prefix}${failure.text}${suffix}\n`);
+  process.exit(failure.exitCode);
+}
+
+/**
+ * Whether `moduleUrl` is the script node was started with. Node runs a script reached through a
+ * symlink (npm link, node_modules/.bin) from its real path, so argv[1] is resolved the same way.
+ */
+export function isEntryPoint(moduleUrl: string): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return pathToFileURL(realpathSync(script)).href === moduleUrl;
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint(import.meta.url)) {
+  let logLevel: LogLevel | undefined;
+  Promise.resolve()
+    .then(() => {
+      const config = loadConfig();
+      logLevel = config.logLevel;
+      return serve(config);
+    })
+    .catch((error: unknown) => exitWithFailure(error, logLevel, 'deskmetrics failed to start: '));
 }

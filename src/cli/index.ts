@@ -1,198 +1,100 @@
+#!/usr/bin/env node
 /**
- * `deskmetrics <command>`: serve, migrate, tenants and API keys. Uses the same configuration
- * (DATABASE_URL or the embedded data directory) as the service.
+ * `deskmetrics <command>`: serve, migrate, tenants and API keys, rebuild, verify, compact. Uses
+ * the same configuration (DATABASE_URL or the embedded data directory) as the service. Help goes
+ * to stdout (exit 0); a mistake is one sentence on stderr with the usage that applies (exit 2); a
+ * failure is one sentence (exit 1) — never a stack trace unless LOG_LEVEL=debug.
  */
-import { mkdir } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import { loadConfig, type Config } from '../config.js';
-import { serve } from '../main.js';
-import { openDatabase, type Database } from '../storage/database.js';
-import { migrate } from '../storage/migrator.js';
-import { rebuildTenant, verifyTenant } from '../ingest/rebuild.js';
-import { compactRollups } from '../storage/rollup.repository.js';
-import { createServices } from '../services.js';
-import {
-  createApiKey,
-  createTenant,
-  isScope,
-  listApiKeys,
-  revokeApiKey,
-  SCOPES,
-  type Scope,
-} from '../storage/tenant.repository.js';
+import { loadConfig, type Config, type LogLevel } from '../config.js';
+import { UsageError } from '../failure.js';
+import { exitWithFailure, isEntryPoint, serve } from '../main.js';
+import { compact, keys, migrateCommand, rebuild, tenants, verify } from './commands.js';
+import { isCommand, usage, usageHint, type Command } from './usage.js';
 
-const USAGE = `usage: deskmetrics <command>
+/** `--help` or `-h` before a `--` that ends the options. */
+function asksForHelp(args: string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
+}
 
-  serve                                   run the HTTP service (same as npm start)
-  migrate                                 apply pending database migrations
-  tenants create <name>                   create a tenant, print its id
-  tenants list                            list tenants
-  rebuild [--tenant <id>]                 recompute all derived data from the events
-  verify [--tenant <id>]                  recompute everything and compare with what is stored;
-                                          prints each difference, exits 1 if there is any
-  compact [--tenant <id>]                 fold the rollup ledgers to one row per key
-  keys create --tenant <id> [--name <n>] --scopes <s1,s2>
-                                          create an API key (printed once)
-  keys list [--tenant <id>]               list keys (never the keys themselves)
-  keys revoke <key_id> [--tenant <id>]    revoke a key
-
-scopes: ${SCOPES.join(', ')}
-database: DATABASE_URL, else the embedded database in DESKMETRICS_DATA_DIR`;
-
-class UsageError extends Error {}
-
-async function withDatabase<T>(
-  config: Config,
-  work: (database: Database) => Promise<T>,
-): Promise<T> {
-  if (!config.databaseUrl) await mkdir(config.dataDir, { recursive: true });
-  const database = await openDatabase({
-    url: config.databaseUrl,
-    dataDir: config.dataDir,
-    poolSize: 2,
-  });
-  try {
-    await migrate(database.db);
-    return await work(database);
-  } finally {
-    await database.close();
+async function run(command: Exclude<Command, 'help'>, config: Config, args: string[]) {
+  switch (command) {
+    case 'serve':
+      if (args.length > 0) throw new UsageError(`unexpected argument "${args[0]}"`);
+      await serve(config);
+      return undefined;
+    case 'migrate':
+      return migrateCommand(config, args);
+    case 'tenants':
+      return tenants(config, args);
+    case 'keys':
+      return keys(config, args);
+    case 'rebuild':
+      return rebuild(config, args);
+    case 'verify':
+      return verify(config, args);
+    case 'compact':
+      return compact(config, args);
   }
 }
 
-function parseScopes(text: string | undefined): Scope[] {
-  if (!text) throw new UsageError('--scopes is required');
-  const scopes = text.split(',').map((s) => s.trim());
-  const bad = scopes.filter((s) => !isScope(s));
-  if (bad.length > 0) throw new UsageError(`unknown scope(s): ${bad.join(', ')}`);
-  return scopes as Scope[];
+/** Runs the command line; resolves to the exit status, or undefined while `serve` serves. */
+export async function runCli(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number | undefined> {
+  const [word, ...args] = argv;
+  if (word === undefined) throw new UsageError('no command given');
+  if (word === '--help' || word === '-h') return printUsage();
+  if (!isCommand(word)) {
+    throw new UsageError(
+      word.startsWith('-') ? `unknown option ${word}` : `unknown command "${word}"`,
+    );
+  }
+  if (word === 'help') {
+    const [about, ...more] = args;
+    if (about !== undefined && !isCommand(about)) {
+      throw new UsageError(`unknown command "${about}"`);
+    }
+    if (more.length > 0) throw new UsageError(`unexpected argument "${more[0]}"`);
+    return printUsage(about);
+  }
+  if (asksForHelp(args)) return printUsage(word);
+  return run(word, loadConfig(env), args);
 }
 
-async function keys(config: Config, args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { tenant: { type: 'string' }, name: { type: 'string' }, scopes: { type: 'string' } },
+function printUsage(command?: Command): number {
+  console.log(usage(command));
+  return 0;
+}
+
+if (isEntryPoint(import.meta.url)) {
+  // `deskmetrics --help | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
   });
-  const [action, keyId] = positionals;
-  await withDatabase(config, async ({ db }) => {
-    if (action === 'create') {
-      if (!values.tenant) throw new UsageError('--tenant is required');
-      const scopes = parseScopes(values.scopes);
-      const created = await createApiKey(db, {
-        tenantId: values.tenant,
-        name: values.name ?? 'cli',
-        scopes,
-      });
-      console.log(`key_id ${created.keyId}\n${created.key}`);
-    } else if (action === 'list') {
-      for (const k of await listApiKeys(db, values.tenant)) {
-        const state = k.revoked_at ? `revoked ${k.revoked_at.toISOString()}` : 'active';
-        console.log(`${k.key_id}\t${k.tenant_id}\t${k.scopes.join(',')}\t${k.name}\t${state}`);
+  const argv = process.argv.slice(2);
+  const command = isCommand(argv[0]) ? argv[0] : undefined;
+  runCli(argv).then(
+    (status) => {
+      if (status !== undefined) process.exitCode = status;
+    },
+    (error: unknown) => {
+      if (error instanceof UsageError) {
+        const hint = argv.length === 0 ? usage() : usageHint(command);
+        exitWithFailure(error, undefined, 'deskmetrics: ', `\n${hint}`);
       }
-    } else if (action === 'revoke') {
-      if (!keyId) throw new UsageError('keys revoke needs a key_id');
-      const n = await revokeApiKey(db, keyId, values.tenant);
-      if (n === 0) throw new UsageError(`no active key ${keyId}`);
-      console.log(`revoked ${keyId}`);
-    } else {
-      throw new UsageError(`unknown keys action "${action ?? ''}"`);
-    }
-  });
-}
-
-async function tenants(config: Config, args: string[]): Promise<void> {
-  const [action, name] = args;
-  await withDatabase(config, async ({ db }) => {
-    if (action === 'create') {
-      if (!name) throw new UsageError('tenants create needs a name');
-      console.log(await createTenant(db, name));
-    } else if (action === 'list') {
-      const rows = await db
-        .selectFrom('tenant')
-        .select(['tenant_id', 'name', 'timezone'])
-        .execute();
-      for (const t of rows) console.log(`${t.tenant_id}\t${t.name}\t${t.timezone}`);
-    } else {
-      throw new UsageError(`unknown tenants action "${action ?? ''}"`);
-    }
-  });
-}
-
-async function tenantIds(db: Database['db'], only: string | undefined): Promise<string[]> {
-  if (only) return [only];
-  return (await db.selectFrom('tenant').select('tenant_id').orderBy('tenant_id').execute()).map(
-    (t) => t.tenant_id,
+      exitWithFailure(error, logLevelOf(), 'deskmetrics: ');
+    },
   );
 }
 
-async function rebuildOrVerify(
-  config: Config,
-  command: 'rebuild' | 'verify',
-  args: string[],
-): Promise<void> {
-  const { values } = parseArgs({ args, options: { tenant: { type: 'string' } } });
-  const differences = await withDatabase(config, async ({ db }) => {
-    const { contexts } = createServices(db);
-    let found = 0;
-    for (const tenantId of await tenantIds(db, values.tenant)) {
-      if (command === 'rebuild') {
-        console.log(
-          `tenant ${tenantId}: rebuilt ${await rebuildTenant(db, tenantId, contexts)} tickets`,
-        );
-        continue;
-      }
-      const diffs = await verifyTenant(db, tenantId, contexts);
-      for (const d of diffs) {
-        console.log(
-          `DIFF tenant ${tenantId}${d.ticket_id ? ` ticket ${d.ticket_id}` : ''} ${d.what}\n  stored:   ${d.stored}\n  expected: ${d.expected}`,
-        );
-      }
-      console.log(`tenant ${tenantId}: ${diffs.length} difference(s)`);
-      found += diffs.length;
-    }
-    return found;
-  });
-  if (differences > 0) process.exitCode = 1;
-}
-
-async function compact(config: Config, args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { tenant: { type: 'string' } } });
-  await withDatabase(config, async ({ db }) => {
-    for (const tenantId of await tenantIds(db, values.tenant)) {
-      const { before, after } = await compactRollups(db, tenantId);
-      console.log(`tenant ${tenantId}: rollup rows ${before} -> ${after}`);
-    }
-  });
-}
-
-export async function runCli(argv: string[], config: Config): Promise<void> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case 'serve':
-      return serve(config);
-    case 'migrate':
-      return withDatabase(config, async () => console.log('migrations applied'));
-    case 'keys':
-      return keys(config, rest);
-    case 'rebuild':
-    case 'verify':
-      return rebuildOrVerify(config, command, rest);
-    case 'compact':
-      return compact(config, rest);
-    case 'tenants':
-      return tenants(config, rest);
-    case undefined:
-      throw new UsageError('no command given');
-    default:
-      throw new UsageError(`unknown command "${command}"`);
+/** LOG_LEVEL decides whether an unexpected error shows its stack; a bad setting shows none. */
+function logLevelOf(): LogLevel | undefined {
+  try {
+    return loadConfig().logLevel;
+  } catch {
+    return undefined;
   }
 }
-
-runCli(process.argv.slice(2), loadConfig()).catch((error: unknown) => {
-  if (error instanceof UsageError) {
-    console.error(`${error.message}\n\n${USAGE}`);
-    process.exit(2);
-  }
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});

@@ -9,9 +9,12 @@ import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { mkdir } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { lockDataDir, type LockOwner } from './data-dir-lock.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { copyPGliteTemplate } from './pglite-template.js';
 import type { DB } from './schema.js';
 
 export type DatabaseKind = 'postgres' | 'pglite';
@@ -38,13 +41,26 @@ export interface Database {
 export interface DatabaseOptions {
   /** A PostgreSQL connection string; without it, PGlite at `dataDir` (or in memory when `dataDir` is undefined). */
   url?: string | undefined;
+  /** Created when missing. */
   dataDir?: string | undefined;
+  /** Locks `dataDir` for this process while open (data-dir-lock.ts); the service and CLI pass it. */
+  lockOwner?: LockOwner;
   poolSize?: number;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url) return openPostgres(options.url, options.poolSize ?? 10);
-  return openPGlite(options.dataDir);
+  if (options.dataDir === undefined) return openPGlite(undefined);
+  await mkdir(options.dataDir, { recursive: true });
+  const release = options.lockOwner && (await lockDataDir(options.dataDir, options.lockOwner));
+  try {
+    const database = await openPGlite(options.dataDir);
+    if (!release) return database;
+    return { ...database, close: () => database.close().finally(release) };
+  } catch (error) {
+    await release?.();
+    throw error;
+  }
 }
 
 /** A pool of one already-acquired client, so Kysely queries run inside our transaction. */
@@ -98,6 +114,7 @@ function openPostgres(url: string, poolSize: number): Database {
 }
 
 async function openPGlite(dataDir: string | undefined): Promise<Database> {
+  if (dataDir !== undefined) await copyPGliteTemplate(dataDir);
   const pglite = await PGlite.create(dataDir, { extensions: { btree_gist } });
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
   return {

@@ -1,0 +1,71 @@
+/** The CLI's usage text: all commands (`deskmetrics --help`) or one (`deskmetrics keys --help`). */
+import { SCOPES } from '../storage/tenant.repository.js';
+
+export const COMMANDS = [
+  'serve',
+  'migrate',
+  'tenants',
+  'keys',
+  'rebuild',
+  'verify',
+  'compact',
+  'help',
+] as const;
+export type Command = (typeof COMMANDS)[number];
+
+export function isCommand(word: string | undefined): word is Command {
+  return (COMMANDS as readonly (string | undefined)[]).includes(word);
+}
+
+const LINES: Record<Command, Array<[string, string]>> = {
+  serve: [['serve', 'run the HTTP service (same as npm start)']],
+  migrate: [['migrate', 'apply pending database migrations']],
+  tenants: [
+    ['tenants create <name>', 'create a tenant, print its id'],
+    ['tenants list', 'list tenants: id, name, time zone'],
+  ],
+  keys: [
+    ['keys create --tenant <id> --scopes <s1,s2> [--name <n>]', 'create an API key (printed once)'],
+    ['keys list [--tenant <id>]', 'list keys (never the keys themselves)'],
+    ['keys revoke <key_id> [--tenant <id>]', 'revoke a key'],
+  ],
+  rebuild: [['rebuild [--tenant <id>]', 'recompute all derived data from the events']],
+  verify: [
+    ['verify [--tenant <id>]', 'recompute everything and compare with what is stored;'],
+    ['', 'prints each difference, exits 1 if there is any'],
+  ],
+  compact: [['compact [--tenant <id>]', 'fold the rollup ledgers to one row per key']],
+  help: [['help [<command>]', 'this text, or one command’s (also --help, -h)']],
+};
+
+/** Descriptions start in this column; a longer synopsis gets a line of its own. */
+const COLUMN = 40;
+
+function table(commands: readonly Command[]): string {
+  return commands
+    .flatMap((c) => LINES[c])
+    .map(([synopsis, what]) =>
+      synopsis.length < COLUMN - 1
+        ? `  ${synopsis.padEnd(COLUMN)}${what}`
+        : `  ${synopsis}\n  ${''.padEnd(COLUMN)}${what}`,
+    )
+    .join('\n');
+}
+
+const FOOTER = `scopes: ${SCOPES.join(', ')}
+database: DATABASE_URL (a PostgreSQL server), else the embedded database in DESKMETRICS_DATA_DIR
+(default ./.deskmetrics-data), which one process at a time may open`;
+
+export function usage(command?: Command): string {
+  if (command === undefined || command === 'help') {
+    return `usage: deskmetrics <command> [options]\n\n${table(COMMANDS)}\n\n${FOOTER}`;
+  }
+  return `usage:\n${table([command])}\n\n${FOOTER}`;
+}
+
+/** After a usage mistake: the command's lines, or a pointer to --help. */
+export function usageHint(command?: Command): string {
+  return command === undefined || command === 'help'
+    ? 'run "deskmetrics --help" for the commands'
+    : `usage:\n${table([command])}`;
+}
