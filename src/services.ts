@@ -8,9 +8,9 @@ import type { IngestHooks } from './ingest/event-ingestor.js';
 import { RollupCompactor } from './ingest/rollup-compactor.js';
 import { TicketCache } from './ingest/ticket-cache.js';
 import { TicketUpdater } from './ingest/ticket-updater.js';
-import { CalendarRegistry } from './settings/calendar-registry.js';
-import { FoldContextProvider } from './settings/fold-context.js';
-import { RecomputeJobs } from './settings/recompute-jobs.js';
+import { CalendarRegistry } from './tenant-config/calendar-registry.js';
+import { FoldContextProvider } from './tenant-config/fold-context.js';
+import { RecomputeJobs } from './ingest/recompute-jobs.js';
 import type { DB } from './storage/schema.js';
 
 export interface Services {

@@ -4,9 +4,11 @@
  * write: anything else would reach PostgreSQL as a cast or comparison it fails with a 500.
  */
 import { isStorableText, MAX_TEXT_LENGTH } from '../core/domain.js';
+import type { QueueKey } from '../reporting/work-queue.js';
 import { ApiError } from './errors.js';
 
-export interface QueueCursor {
+/** The wire form of a {@link QueueKey}: short keys, as cursors travel in URLs. */
+interface QueueCursor {
   /** due_at as an ISO instant, or `Infinity` for a clock without one (those sort last). */
   d: string;
   /** ticket_id, metric, cycle: the rest of the sort key. */
@@ -22,15 +24,8 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
 /** toISOString's shape for the years 0001–9999, all of which PostgreSQL reads. */
 const ISO_INSTANT = /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-export function encodeQueueCursor(
-  due: Date | string,
-  ticketId: string,
-  metric: string,
-  cycle: number,
-): string {
-  // pg and PGlite both read an infinite timestamptz as the number Infinity: `Infinity` here.
-  const d = due instanceof Date ? due.toISOString() : String(due);
-  const cursor: QueueCursor = { d, t: ticketId, m: metric, c: cycle };
+export function encodeQueueCursor(key: QueueKey): string {
+  const cursor: QueueCursor = { d: key.due, t: key.ticketId, m: key.metric, c: key.cycle };
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
@@ -60,7 +55,7 @@ function isCursor(v: unknown): v is QueueCursor {
   );
 }
 
-export function decodeQueueCursor(cursor: string | undefined): QueueCursor | undefined {
+export function decodeQueueCursor(cursor: string | undefined): QueueKey | undefined {
   if (cursor === undefined) return undefined;
   let value: unknown;
   try {
@@ -70,6 +65,6 @@ export function decodeQueueCursor(cursor: string | undefined): QueueCursor | und
   } catch {
     value = undefined;
   }
-  if (isCursor(value)) return value;
+  if (isCursor(value)) return { due: value.d, ticketId: value.t, metric: value.m, cycle: value.c };
   throw new ApiError(400, 'invalid_parameter', 'cursor is not one this API returned', '/cursor');
 }

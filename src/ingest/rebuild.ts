@@ -27,8 +27,8 @@ import {
   ticketJson,
   type TicketWrite,
 } from '../storage/ticket-state.repository.js';
-import type { FoldContextProvider, TenantContext } from '../settings/fold-context.js';
-import { storedToCoreEvent } from './to-core-event.js';
+import type { FoldContextProvider, TenantContext } from '../tenant-config/fold-context.js';
+import { storedEventToCore } from '../storage/ticket-event.repository.js';
 import { updateTickets } from './ticket-updater.js';
 
 const BATCH = 500;
@@ -135,7 +135,7 @@ async function verifyBatch(
 ) {
   const events = new Map<string, TicketEvent[]>();
   for (const row of await loadTicketEvents(db, tenantId, ids))
-    events.set(row.ticket_id, [...(events.get(row.ticket_id) ?? []), storedToCoreEvent(row)]);
+    events.set(row.ticket_id, [...(events.get(row.ticket_id) ?? []), storedEventToCore(row)]);
   const [tickets, clocks, contacts, segments] = await Promise.all(
     ['ticket', 'sla_clock', 'contact', 'backlog_segment'].map((t) =>
       storedRows(db, tenantId, t, ids),

@@ -33,12 +33,13 @@ import {
   clearFoldFailures,
   recordFoldFailures,
 } from '../storage/ticket-fold-failure.repository.js';
-import { prepareFoldCalendars } from '../settings/prepare-calendars.js';
-import type { FoldContextProvider } from '../settings/fold-context.js';
+import { prepareFoldCalendars } from '../tenant-config/prepare-calendars.js';
+import type { FoldContextProvider } from '../tenant-config/fold-context.js';
 import type { RollupCompactor } from './rollup-compactor.js';
 import { keepsState, TicketCache, type CachedTicket } from './ticket-cache.js';
 import type { AfterStore, IngestHooks, StoredEvent } from './event-ingestor.js';
-import { storedToCoreEvent, toCoreEvent } from './to-core-event.js';
+import { storedEventToCore } from '../storage/ticket-event.repository.js';
+import { toCoreEvent } from './to-core-event.js';
 
 export interface UpdateStats {
   tickets: number;
@@ -192,7 +193,7 @@ export async function updateTickets(
   const logs = new Map<string, TicketEvent[]>();
   for (const row of await loadTicketEvents(db, tenantId, [...plan.refold])) {
     const list = logs.get(row.ticket_id) ?? [];
-    list.push(storedToCoreEvent(row));
+    list.push(storedEventToCore(row));
     logs.set(row.ticket_id, list);
   }
   const [from, to] = instantRange(plan, logs);

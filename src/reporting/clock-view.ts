@@ -5,28 +5,9 @@
  * from `due_at` and the query time. `at_risk` is a view of active clocks past at_risk × target.
  */
 import type { BusinessCalendar } from '../core/calendar/index.js';
+import type { StoredClock } from '../storage/ticket-read.repository.js';
 
 export type ClockViewStatus = 'active' | 'at_risk' | 'paused' | 'achieved' | 'breached';
-
-export interface StoredClock {
-  ticket_id: string;
-  metric: string;
-  cycle: number;
-  policy_id: string;
-  policy_version: number;
-  calendar_id: string;
-  status: string;
-  started_at: Date;
-  stopped_at: Date | null;
-  target_seconds: number;
-  elapsed_business_seconds: number;
-  elapsed_calendar_seconds: number;
-  paused_calendar_seconds: number;
-  running_since: Date | null;
-  due_at: Date | null;
-  at_risk_at: Date | null;
-  breached_at: Date | null;
-}
 
 export interface ClockView {
   metric: string;

@@ -56,10 +56,3 @@ export async function listPolicyVersions(
     createdAt: r.created_at,
   }));
 }
-
-/** Marks a configuration change: ingest's cached fold context for the tenant becomes stale. */
-export async function bumpConfigRevision(db: Kysely<DB>, tenantId: string): Promise<void> {
-  await sql`update tenant set config_revision = config_revision + 1 where tenant_id = ${tenantId}::uuid`.execute(
-    db,
-  );
-}

@@ -4,7 +4,7 @@
  * without revealing it.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB } from './schema.js';
 
 export const SCOPES = ['events:write', 'config:write', 'reports:read', 'hr:read', 'admin'] as const;
@@ -118,4 +118,73 @@ export function isScope(value: string): value is Scope {
 
 export function hasScope(granted: readonly Scope[], needed: Scope): boolean {
   return granted.includes('admin') || granted.includes(needed);
+}
+
+export interface TenantSettings {
+  tenant_id: string;
+  name: string;
+  timezone: string;
+  default_calendar_id: string;
+}
+
+export type TenantSettingsChange = Partial<
+  Pick<TenantSettings, 'name' | 'timezone' | 'default_calendar_id'>
+>;
+
+export async function findTenantSettings(
+  db: Kysely<DB>,
+  tenantId: string,
+): Promise<TenantSettings> {
+  return db
+    .selectFrom('tenant')
+    .select(['tenant_id', 'name', 'timezone', 'default_calendar_id'])
+    .where('tenant_id', '=', tenantId)
+    .executeTakeFirstOrThrow();
+}
+
+/**
+ * Changes tenant settings under a row lock; returns the default calendar before the change, so
+ * the caller can tell whether the fold's configuration changed.
+ */
+export async function updateTenantSettings(
+  trx: Kysely<DB>,
+  tenantId: string,
+  change: TenantSettingsChange,
+): Promise<{ previousDefaultCalendarId: string }> {
+  const before = await trx
+    .selectFrom('tenant')
+    .select('default_calendar_id')
+    .where('tenant_id', '=', tenantId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  await trx.updateTable('tenant').set(change).where('tenant_id', '=', tenantId).execute();
+  return { previousDefaultCalendarId: before.default_calendar_id };
+}
+
+/**
+ * The tenant's configuration revision and default calendar. `share` takes a share lock on the
+ * row, so a configuration change (which locks it for update) waits for the caller's transaction.
+ */
+export async function readConfigRevision(
+  db: Kysely<DB>,
+  tenantId: string,
+  share: boolean,
+): Promise<{ revision: number; defaultCalendarId: string } | undefined> {
+  const { rows } = await sql<{ config_revision: string | number; default_calendar_id: string }>`
+    select config_revision, default_calendar_id from tenant
+    where tenant_id = ${tenantId}::uuid ${share ? sql`for share` : sql``}`.execute(db);
+  const row = rows[0];
+  return (
+    row && {
+      revision: Number(row.config_revision),
+      defaultCalendarId: row.default_calendar_id,
+    }
+  );
+}
+
+/** Marks a configuration change: ingest's cached fold context for the tenant becomes stale. */
+export async function bumpConfigRevision(db: Kysely<DB>, tenantId: string): Promise<void> {
+  await sql`update tenant set config_revision = config_revision + 1 where tenant_id = ${tenantId}::uuid`.execute(
+    db,
+  );
 }

@@ -4,6 +4,8 @@
  * which ones were new; the caller classifies the rest as duplicates or conflicts by their hash.
  */
 import { sql, type Kysely } from 'kysely';
+import type { Actor, EventType, TicketEvent } from '../core/events.js';
+import { parseRfc3339 } from '../core/time/rfc3339.js';
 import { copyField } from './copy-text.js';
 import { isoString } from './iso-string.js';
 import type { DB } from './schema.js';
@@ -20,7 +22,7 @@ export interface EventRow {
   contentHash: string;
 }
 
-/** An event as stored, for folding (see ingest/to-core-event.ts). */
+/** An event as stored, for folding (see {@link storedEventToCore}). */
 export interface StoredEventRow {
   event_id: string;
   ticket_id: string;
@@ -119,4 +121,34 @@ export function eventsCopyText(
   }
   // One join: a flat string, not a rope of thousands of pieces alive across the COPY.
   return lines.join('');
+}
+
+/**
+ * `data` as the core reads it: the one field stored as RFC 3339 text that the fold takes as epoch
+ * ms. Shared with ingest's live path, so a refold from the log and a live ingest hand the fold
+ * exactly the same values.
+ */
+export function coreEventData(
+  type: EventType,
+  data: Record<string, unknown>,
+): Record<string, unknown> {
+  if (type !== 'contact.completed' || typeof data.started_at !== 'string') return data;
+  const startedAt = parseRfc3339(data.started_at);
+  return { ...data, started_at: typeof startedAt === 'number' ? startedAt : null };
+}
+
+/** A stored event as the core's TicketEvent, for a refold from the log. */
+export function storedEventToCore(row: StoredEventRow): TicketEvent {
+  const type = row.type as EventType;
+  const actor =
+    row.actor_id === null ? { type: row.actor_type } : { type: row.actor_type, id: row.actor_id };
+  return {
+    id: row.event_id,
+    type,
+    ticketId: row.ticket_id,
+    occurredAt: row.occurred_at.getTime(),
+    actor: actor as Actor,
+    seq: Number(row.seq),
+    data: coreEventData(type, row.data as Record<string, unknown>),
+  } as TicketEvent;
 }

@@ -4,29 +4,20 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
 import { ALWAYS_OPEN_CALENDAR_ID, validateCalendarDefinition } from '../../core/calendar/index.js';
-import {
-  insertCalendarVersion,
-  listCalendarVersions,
-  type StoredCalendarVersion,
-} from '../../storage/calendar.repository.js';
-import type { DB } from '../../storage/schema.js';
-import type { CalendarRegistry, LoadedCalendar } from '../../settings/calendar-registry.js';
-import type { RecomputeJobs } from '../../settings/recompute-jobs.js';
-import { bumpConfigRevision } from '../../storage/sla-policy.repository.js';
+import { MAX_DURATION_SECONDS } from '../../core/domain.js';
+import type { StoredCalendarVersion } from '../../storage/calendar.repository.js';
+import type { LoadedCalendar } from '../../tenant-config/calendar-registry.js';
+import { putCalendarVersion } from '../../tenant-config/calendar-versions.js';
+import type { TenantConfigDeps } from '../../tenant-config/config-deps.js';
+import { prepareCalendar } from '../../tenant-config/prepare-calendars.js';
 import { ApiError } from '../errors.js';
 import { instantParam, iso } from '../params.js';
-import { MAX_DURATION_SECONDS } from '../../core/domain.js';
-import { prepareCalendar } from '../../settings/prepare-calendars.js';
 import { tenantOf } from '../plugins/auth.js';
 import { errorResponses } from '../schemas/common.js';
 import { BusinessAdd, BusinessTime, Calendar, CalendarPut } from '../schemas/calendars.js';
 
-export interface CalendarRoutesOptions {
-  db: Kysely<DB>;
-  calendars: CalendarRegistry;
-  jobs: RecomputeJobs;
+export interface CalendarRoutesOptions extends TenantConfigDeps {
   now?: () => number;
 }
 
@@ -127,19 +118,13 @@ export default function calendarRoutes(app: FastifyInstance, options: CalendarRo
         const all = checked.errors.map((e) => `${e.path || '/'} ${e.message}`).join('; ');
         throw new ApiError(400, 'invalid_body', all, first?.path);
       }
-      const jobId = await options.db.transaction().execute(async (trx) => {
-        const earlier = await listCalendarVersions(trx, tenantId, calendarId);
-        await insertCalendarVersion(trx, tenantId, calendarId, effectiveFrom, checked.value);
-        await bumpConfigRevision(trx, tenantId);
-        // A first (or earliest) version also governs the time before it; others only from effective_from.
-        const scope = earlier.every((v) => v.effectiveFrom >= effectiveFrom)
-          ? ({ kind: 'all' } as const)
-          : ({ kind: 'activity', from: effectiveFrom } as const);
-        return options.jobs.create(trx, tenantId, `calendar ${calendarId} changed`, scope);
+      const { jobId, calendar } = await putCalendarVersion(options, {
+        tenantId,
+        calendarId,
+        effectiveFrom,
+        definition: checked.value,
       });
-      options.jobs.kick();
-      const loaded = await options.calendars.load(options.db, tenantId, calendarId);
-      return { ...calendarBody(loaded!, now()), recompute_job_id: jobId };
+      return { ...calendarBody(calendar, now()), recompute_job_id: jobId };
     },
   );
 

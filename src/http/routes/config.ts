@@ -4,27 +4,19 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { IANAZone } from 'luxon';
-import type { Kysely } from 'kysely';
-import { validatePolicyList } from '../../core/policy/index.js';
-import {
-  bumpConfigRevision,
-  insertPolicyVersion,
-  listPolicyVersions,
-  type StoredPolicyVersion,
-} from '../../storage/sla-policy.repository.js';
-import type { DB } from '../../storage/schema.js';
-import type { CalendarRegistry } from '../../settings/calendar-registry.js';
-import type { RecomputeJobs, RecomputeScope } from '../../settings/recompute-jobs.js';
+import type { RecomputeJobs } from '../../ingest/recompute-jobs.js';
+import type { StoredPolicyVersion } from '../../storage/sla-policy.repository.js';
+import type { TenantSettings } from '../../storage/tenant.repository.js';
+import type { ConfigError, TenantConfigDeps } from '../../tenant-config/config-deps.js';
+import { getPolicyVersions, putPolicyVersion } from '../../tenant-config/policy-versions.js';
+import { getTenantSettings, putTenantSettings } from '../../tenant-config/tenant-settings.js';
 import { ApiError } from '../errors.js';
 import { iso } from '../params.js';
 import { tenantOf } from '../plugins/auth.js';
 import { errorResponses, JobId } from '../schemas/common.js';
 import { Job, PolicyList, Tenant } from '../schemas/config.js';
 
-export interface ConfigRoutesOptions {
-  db: Kysely<DB>;
-  calendars: CalendarRegistry;
+export interface ConfigRoutesOptions extends TenantConfigDeps {
   jobs: RecomputeJobs;
   now?: () => number;
 }
@@ -47,26 +39,13 @@ function listBody(versions: StoredPolicyVersion[], now: number, jobId?: string) 
   };
 }
 
-function firstError(errors: Array<{ path: string; message: string }>): ApiError {
+function firstError(errors: ConfigError[]): ApiError {
   const all = errors.map((e) => `${e.path || '/'} ${e.message}`).join('; ');
   return new ApiError(400, 'invalid_body', all, errors[0]?.path);
 }
 
-/** A version that becomes the earliest one also governs everything before it: recompute all. */
-function policyScope(existing: StoredPolicyVersion[], effectiveFrom: number): RecomputeScope {
-  const earliest = Math.min(...existing.map((v) => v.effectiveFrom));
-  return existing.length === 0 || effectiveFrom <= earliest
-    ? { kind: 'all' }
-    : { kind: 'created', from: effectiveFrom };
-}
-
-async function tenantBody(db: Kysely<DB>, tenantId: string, jobId?: string) {
-  const t = await db
-    .selectFrom('tenant')
-    .select(['tenant_id', 'name', 'timezone', 'default_calendar_id'])
-    .where('tenant_id', '=', tenantId)
-    .executeTakeFirstOrThrow();
-  return { ...t, ...(jobId ? { recompute_job_id: jobId } : {}) };
+function tenantBody(settings: TenantSettings, jobId?: string) {
+  return { ...settings, ...(jobId ? { recompute_job_id: jobId } : {}) };
 }
 
 export default function configRoutes(app: FastifyInstance, options: ConfigRoutesOptions): void {
@@ -92,24 +71,9 @@ export default function configRoutes(app: FastifyInstance, options: ConfigRoutes
       },
     },
     async (request: FastifyRequest<{ Body: unknown }>) => {
-      const tenantId = tenantOf(request);
-      const calendars = await options.calendars.loadAll(options.db, tenantId);
-      const checked = validatePolicyList(request.body, (id) => calendars.has(id));
-      if (!checked.ok) throw firstError(checked.errors);
-      const effectiveFrom = checked.value.effectiveFrom ?? now();
-      const jobId = await options.db.transaction().execute(async (trx) => {
-        const existing = await listPolicyVersions(trx, tenantId);
-        await insertPolicyVersion(trx, tenantId, effectiveFrom, checked.value.policies);
-        await bumpConfigRevision(trx, tenantId);
-        return options.jobs.create(
-          trx,
-          tenantId,
-          'sla policies changed',
-          policyScope(existing, effectiveFrom),
-        );
-      });
-      options.jobs.kick();
-      return listBody(await listPolicyVersions(options.db, tenantId), now(), jobId);
+      const result = await putPolicyVersion(options, tenantOf(request), request.body, now());
+      if (!result.ok) throw firstError(result.errors);
+      return listBody(result.versions, now(), result.jobId);
     },
   );
 
@@ -125,7 +89,7 @@ export default function configRoutes(app: FastifyInstance, options: ConfigRoutes
         response: { 200: Type.Ref(PolicyList), ...errorResponses },
       },
     },
-    async (request) => listBody(await listPolicyVersions(options.db, tenantOf(request)), now()),
+    async (request) => listBody(await getPolicyVersions(options, tenantOf(request)), now()),
   );
 
   app.get(
@@ -140,7 +104,7 @@ export default function configRoutes(app: FastifyInstance, options: ConfigRoutes
         response: { 200: Type.Ref(Tenant), ...errorResponses },
       },
     },
-    async (request) => tenantBody(options.db, tenantOf(request)),
+    async (request) => tenantBody(await getTenantSettings(options, tenantOf(request))),
   );
 
   app.put(
@@ -168,45 +132,11 @@ export default function configRoutes(app: FastifyInstance, options: ConfigRoutes
         Body: { name?: string; timezone?: string; default_calendar_id?: string };
       }>,
     ) => {
-      const tenantId = tenantOf(request);
-      const body = request.body;
-      if (body.timezone !== undefined && !IANAZone.isValidZone(body.timezone)) {
-        throw new ApiError(
-          400,
-          'invalid_body',
-          `unknown IANA timezone "${body.timezone}"`,
-          '/timezone',
-        );
+      const result = await putTenantSettings(options, tenantOf(request), request.body);
+      if (!result.ok) {
+        throw new ApiError(400, 'invalid_body', result.error.message, result.error.path);
       }
-      if (
-        body.default_calendar_id !== undefined &&
-        !(await options.calendars.loadAll(options.db, tenantId)).has(body.default_calendar_id)
-      ) {
-        throw new ApiError(
-          400,
-          'invalid_body',
-          `no calendar "${body.default_calendar_id}"`,
-          '/default_calendar_id',
-        );
-      }
-      const jobId = await options.db.transaction().execute(async (trx) => {
-        const before = await trx
-          .selectFrom('tenant')
-          .select('default_calendar_id')
-          .where('tenant_id', '=', tenantId)
-          .forUpdate()
-          .executeTakeFirstOrThrow();
-        await trx.updateTable('tenant').set(body).where('tenant_id', '=', tenantId).execute();
-        if (
-          body.default_calendar_id === undefined ||
-          body.default_calendar_id === before.default_calendar_id
-        )
-          return undefined;
-        await bumpConfigRevision(trx, tenantId);
-        return options.jobs.create(trx, tenantId, 'default calendar changed', { kind: 'all' });
-      });
-      options.jobs.kick();
-      return tenantBody(options.db, tenantId, jobId);
+      return tenantBody(result.settings, result.jobId);
     },
   );
 

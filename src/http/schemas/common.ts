@@ -37,8 +37,8 @@ export const PathId = Type.String({
 });
 
 /**
- * Job ids are UUIDs (settings/recompute-jobs.ts), hyphenated: the `uuid` format alone also lets
- * through a `urn:uuid:` prefix, which PostgreSQL's uuid type rejects with an error.
+ * Job ids are UUIDs (storage/recompute-job.repository.ts), hyphenated: the `uuid` format alone
+ * also lets through a `urn:uuid:` prefix, which PostgreSQL's uuid type rejects with an error.
  */
 export const JobId = Type.String({
   format: 'uuid',

@@ -4,10 +4,11 @@
  * row: a configuration change (which locks it for update) waits for batches in flight, and every
  * batch after it sees the new revision — no batch folds with a half-old configuration.
  */
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { FoldContext } from '../core/ticket/index.js';
 import { listPolicyVersions } from '../storage/sla-policy.repository.js';
 import type { DB } from '../storage/schema.js';
+import { readConfigRevision } from '../storage/tenant.repository.js';
 import type { CalendarRegistry } from './calendar-registry.js';
 
 export const FCR_WINDOW_DAYS = 7;
@@ -35,12 +36,9 @@ export class FoldContextProvider {
   }
 
   private async load(db: Kysely<DB>, tenantId: string, lock: boolean): Promise<TenantContext> {
-    const { rows } = await sql<{ config_revision: string | number; default_calendar_id: string }>`
-      select config_revision, default_calendar_id from tenant
-      where tenant_id = ${tenantId}::uuid ${lock ? sql`for share` : sql``}`.execute(db);
-    const tenant = rows[0];
+    const tenant = await readConfigRevision(db, tenantId, lock);
     if (!tenant) throw new Error(`unknown tenant ${tenantId}`);
-    const revision = Number(tenant.config_revision);
+    const { revision } = tenant;
     const cached = this.cache.get(tenantId);
     if (cached?.revision === revision) return cached;
     const [policyVersions, calendars] = await Promise.all([
@@ -50,7 +48,7 @@ export class FoldContextProvider {
     const ctx: FoldContext = {
       policyVersions,
       calendar: (id) => calendars.get(id)?.calendar,
-      defaultCalendarId: tenant.default_calendar_id,
+      defaultCalendarId: tenant.defaultCalendarId,
       fcrWindowDays: FCR_WINDOW_DAYS,
     };
     const entry = { revision, ctx };
