@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layerConfigs } from './eslint.layers.js';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'queries/**'] },
@@ -71,22 +72,7 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    files: ['src/storage/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['../ingest/*', '../http/*', '../cli/*', '../reporting/*', '../exports/*'],
-              message: 'storage may use core only',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  ...layerConfigs,
   {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: {
