@@ -7,6 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { DEFAULTS } from './config.js';
 import { EventIngestor } from './ingest/event-ingestor.js';
 import { createServices, type Services } from './services.js';
 import configRoutes from './http/routes/config.js';
@@ -163,7 +164,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       deps.transaction ?? ((work) => deps.db.transaction().execute((trx) => work({ db: trx }))),
       services.ticketUpdater,
     ),
-    ndjsonBatchSize: deps.ndjsonBatchSize,
+    ndjsonBatchSize: deps.ndjsonBatchSize ?? DEFAULTS.ndjsonBatchSize,
   });
   await app.register(calendarRoutes, {
     db: deps.db,

@@ -3,8 +3,6 @@
  * the result down), so every setting is documented here and nowhere else.
  */
 import path from 'node:path';
-import { DEFAULT_TICKET_CACHE_SIZE } from './ingest/ticket-cache.js';
-import { DEFAULT_COMPACT_MIN_ROWS } from './ingest/rollup-compactor.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = [
@@ -39,8 +37,18 @@ export interface Config {
   rollupCompactRows: number;
 }
 
-/** NDJSON lines committed per transaction unless configured (DESKMETRICS_NDJSON_BATCH). */
-export const DEFAULT_NDJSON_BATCH_SIZE = 20_000;
+/**
+ * Every default of the service, in one place: the lower layers take these values as parameters
+ * and keep none of their own.
+ */
+export const DEFAULTS = {
+  /** DESKMETRICS_TICKET_CACHE: fold states kept in memory (about 12 KB each). */
+  ticketCacheSize: 25_000,
+  /** DESKMETRICS_NDJSON_BATCH: NDJSON lines committed per transaction. */
+  ndjsonBatchSize: 20_000,
+  /** DESKMETRICS_ROLLUP_COMPACT_ROWS: rollup ledger rows appended before a compaction. */
+  rollupCompactRows: 1_000_000,
+} as const;
 
 export class ConfigError extends Error {}
 
@@ -60,21 +68,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('DESKMETRICS_BOOTSTRAP_KEY must be at least 16 characters');
   }
   const cache = nonEmpty(env.DESKMETRICS_TICKET_CACHE);
-  const ticketCacheSize = cache === undefined ? DEFAULT_TICKET_CACHE_SIZE : Number(cache);
+  const ticketCacheSize = cache === undefined ? DEFAULTS.ticketCacheSize : Number(cache);
   if (!Number.isSafeInteger(ticketCacheSize) || ticketCacheSize < 0) {
     throw new ConfigError(
       `DESKMETRICS_TICKET_CACHE must be a non-negative integer, got "${env.DESKMETRICS_TICKET_CACHE}"`,
     );
   }
   const batch = nonEmpty(env.DESKMETRICS_NDJSON_BATCH);
-  const ndjsonBatchSize = batch === undefined ? DEFAULT_NDJSON_BATCH_SIZE : Number(batch);
+  const ndjsonBatchSize = batch === undefined ? DEFAULTS.ndjsonBatchSize : Number(batch);
   if (!Number.isInteger(ndjsonBatchSize) || ndjsonBatchSize < 1 || ndjsonBatchSize > 100_000) {
     throw new ConfigError(
       `DESKMETRICS_NDJSON_BATCH must be an integer 1–100000, got "${env.DESKMETRICS_NDJSON_BATCH}"`,
     );
   }
   const compact = nonEmpty(env.DESKMETRICS_ROLLUP_COMPACT_ROWS);
-  const rollupCompactRows = compact === undefined ? DEFAULT_COMPACT_MIN_ROWS : Number(compact);
+  const rollupCompactRows = compact === undefined ? DEFAULTS.rollupCompactRows : Number(compact);
   if (!Number.isSafeInteger(rollupCompactRows) || rollupCompactRows < 0) {
     throw new ConfigError(
       `DESKMETRICS_ROLLUP_COMPACT_ROWS must be a non-negative integer, got "${env.DESKMETRICS_ROLLUP_COMPACT_ROWS}"`,

@@ -12,6 +12,7 @@ import { CalendarRegistry } from './tenant-config/calendar-registry.js';
 import { FoldContextProvider } from './tenant-config/fold-context.js';
 import { RecomputeJobs } from './ingest/recompute-jobs.js';
 import type { DB } from './storage/schema.js';
+import { DEFAULTS } from './config.js';
 
 export interface Services {
   calendars: CalendarRegistry;
@@ -35,12 +36,20 @@ export interface ServiceOptions {
 export function createServices(db: Kysely<DB>, options: ServiceOptions = {}): Services {
   const calendars = new CalendarRegistry();
   const contexts = new FoldContextProvider(calendars);
-  const compactor = new RollupCompactor(db, options.rollupCompactRows, options.onCompactError);
+  const compactor = new RollupCompactor(
+    db,
+    options.rollupCompactRows ?? DEFAULTS.rollupCompactRows,
+    options.onCompactError,
+  );
   return {
     calendars,
     contexts,
     jobs: new RecomputeJobs(db, contexts, 250, options.onJobError),
-    ticketUpdater: new TicketUpdater(contexts, new TicketCache(options.ticketCacheSize), compactor),
+    ticketUpdater: new TicketUpdater(
+      contexts,
+      new TicketCache(options.ticketCacheSize ?? DEFAULTS.ticketCacheSize),
+      compactor,
+    ),
     compactor,
   };
 }

@@ -12,8 +12,6 @@ import type { Kysely } from 'kysely';
 import { compactRollups } from '../storage/rollup.repository.js';
 import type { DB } from '../storage/schema.js';
 
-export const DEFAULT_COMPACT_MIN_ROWS = 1_000_000;
-
 interface TenantLedger {
   /** Rows appended since the last compaction started. */
   appended: number;
@@ -27,7 +25,7 @@ export class RollupCompactor {
 
   constructor(
     private readonly db: Kysely<DB>,
-    private readonly minRows = DEFAULT_COMPACT_MIN_ROWS,
+    private readonly minRows: number,
     private readonly onError: (error: unknown) => void = () => undefined,
   ) {}
 

@@ -33,8 +33,6 @@ export interface CachedTicket {
   rows: StoredRowTexts;
 }
 
-export const DEFAULT_TICKET_CACHE_SIZE = 25_000;
-
 /** Whether a ticket's fold state is worth keeping: it is neither closed nor deleted. */
 export function keepsState(state: TicketState): boolean {
   return state.status !== 'closed' && state.deleted === null;
@@ -43,7 +41,7 @@ export function keepsState(state: TicketState): boolean {
 export class TicketCache {
   private readonly entries = new Map<string, CachedTicket>();
 
-  constructor(readonly maxEntries: number = DEFAULT_TICKET_CACHE_SIZE) {}
+  constructor(readonly maxEntries: number) {}
 
   get size(): number {
     return this.entries.size;

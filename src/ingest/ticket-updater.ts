@@ -36,7 +36,8 @@ import {
 import { prepareFoldCalendars } from '../tenant-config/prepare-calendars.js';
 import type { FoldContextProvider } from '../tenant-config/fold-context.js';
 import type { RollupCompactor } from './rollup-compactor.js';
-import { keepsState, TicketCache, type CachedTicket } from './ticket-cache.js';
+import type { TicketCache } from './ticket-cache.js';
+import { keepsState, type CachedTicket } from './ticket-cache.js';
 import type { AfterStore, IngestHooks, StoredEvent } from './event-ingestor.js';
 import { storedEventToCore } from '../storage/ticket-event.repository.js';
 import { toCoreEvent } from './to-core-event.js';
@@ -283,7 +284,7 @@ export async function updateTickets(
 export class TicketUpdater implements IngestHooks {
   constructor(
     private readonly contexts: FoldContextProvider,
-    readonly cache: TicketCache = new TicketCache(),
+    readonly cache: TicketCache,
     private readonly compactor?: RollupCompactor,
   ) {}
 

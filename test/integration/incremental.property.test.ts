@@ -18,6 +18,8 @@ import { compactRollups, readRollups, ROLLUPS } from '../../src/storage/rollup.r
 import { buildApp } from '../../src/app.js';
 import { EventIngestor } from '../../src/ingest/event-ingestor.js';
 import { TicketUpdater } from '../../src/ingest/ticket-updater.js';
+import { TicketCache } from '../../src/ingest/ticket-cache.js';
+import { DEFAULTS } from '../../src/config.js';
 import type { Transaction } from '../../src/storage/database.js';
 import { ticketStreams, GEN_POLICIES } from '../factories/arbitraries.js';
 import { createTestApp, type TestApp } from '../support/app.js';
@@ -450,14 +452,16 @@ describe('new tickets created by two transactions at once', () => {
         });
       // Two updaters with caches of their own: two service processes.
       const contexts = t.app.services.contexts;
-      const a = new EventIngestor(held, new TicketUpdater(contexts)).ingest(
-        tenant.tenantId,
-        [items(first)],
-        { format: 'envelope', atomic: false },
-      );
+      const a = new EventIngestor(
+        held,
+        new TicketUpdater(contexts, new TicketCache(DEFAULTS.ticketCacheSize)),
+      ).ingest(tenant.tenantId, [items(first)], { format: 'envelope', atomic: false });
       while (!aWrote) await new Promise((r) => setTimeout(r, 10));
       let bDone = false;
-      const b = new EventIngestor(t.database.transaction, new TicketUpdater(contexts))
+      const b = new EventIngestor(
+        t.database.transaction,
+        new TicketUpdater(contexts, new TicketCache(DEFAULTS.ticketCacheSize)),
+      )
         .ingest(tenant.tenantId, [items(second)], { format: 'envelope', atomic: false })
         .finally(() => (bDone = true));
       await new Promise((r) => setTimeout(r, 300));

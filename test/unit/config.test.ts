@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_NDJSON_BATCH_SIZE, loadConfig } from '../../src/config.js';
-import { DEFAULT_TICKET_CACHE_SIZE } from '../../src/ingest/ticket-cache.js';
+import { ConfigError, DEFAULTS, loadConfig } from '../../src/config.js';
 
 describe('loadConfig', () => {
   it('has defaults for everything', () => {
@@ -10,15 +9,15 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       databaseUrl: undefined,
       logLevel: 'info',
-      ticketCacheSize: DEFAULT_TICKET_CACHE_SIZE,
-      ndjsonBatchSize: DEFAULT_NDJSON_BATCH_SIZE,
+      ticketCacheSize: DEFAULTS.ticketCacheSize,
+      ndjsonBatchSize: DEFAULTS.ndjsonBatchSize,
     });
   });
 
   it.each([
     ['0', 0],
     ['250000', 250_000],
-    [' ', DEFAULT_TICKET_CACHE_SIZE],
+    [' ', DEFAULTS.ticketCacheSize],
   ])('reads DESKMETRICS_TICKET_CACHE=%j', (value, size) => {
     expect(loadConfig({ DESKMETRICS_TICKET_CACHE: value }).ticketCacheSize).toBe(size);
   });

@@ -10,7 +10,6 @@ import {
   type EventIngestor,
   type IngestResult,
 } from '../../ingest/event-ingestor.js';
-import { DEFAULT_NDJSON_BATCH_SIZE } from '../../config.js';
 import type { ItemFormat, ReceivedItem } from '../../ingest/prepare.js';
 import { ApiError, errorBody } from '../errors.js';
 import { NDJSON_TYPE, ndjsonLineChunks } from '../body-parsers.js';
@@ -101,7 +100,7 @@ function countOutcomes(app: FastifyInstance, result: IngestResult): void {
 
 export default function eventsRoutes(
   app: FastifyInstance,
-  options: { ingestor: EventIngestor; ndjsonBatchSize?: number },
+  options: { ingestor: EventIngestor; ndjsonBatchSize: number },
 ): void {
   app.post(
     '/v1/events',
@@ -152,12 +151,7 @@ export default function eventsRoutes(
       const failure: { error?: NdjsonSyntaxError } = {};
       const batches =
         type === NDJSON_TYPE
-          ? ndjsonBatches(
-              request.body as Readable,
-              failure,
-              atomic,
-              options.ndjsonBatchSize ?? DEFAULT_NDJSON_BATCH_SIZE,
-            )
+          ? ndjsonBatches(request.body as Readable, failure, atomic, options.ndjsonBatchSize)
           : [jsonItems(request.body, type)];
       const stop = app.metrics.ingestBatchSeconds.startTimer();
       try {
