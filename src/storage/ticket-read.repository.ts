@@ -2,30 +2,31 @@
  * One ticket as stored, for the reads (GET /v1/tickets/:ticket_id): the derived ticket row and its
  * SLA clocks, with the figures as of the ticket's last event.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { TicketRow } from '../core/ticket/index.js';
-import type { DB } from './schema.js';
+import type { DB, SlaClockTable } from './schema.js';
 
-/** A stored `sla_clock` row as the readers use it (reporting/clock-view.ts). */
-export interface StoredClock {
-  ticket_id: string;
-  metric: string;
-  cycle: number;
-  policy_id: string;
-  policy_version: number;
-  calendar_id: string;
-  status: string;
-  started_at: Date;
-  stopped_at: Date | null;
-  target_seconds: number;
-  elapsed_business_seconds: number;
-  elapsed_calendar_seconds: number;
-  paused_calendar_seconds: number;
-  running_since: Date | null;
-  due_at: Date | null;
-  at_risk_at: Date | null;
-  breached_at: Date | null;
-}
+/** A stored `sla_clock` row as the readers use it (reporting/clock-view.ts): the table's shape. */
+export type StoredClock = Pick<
+  Selectable<SlaClockTable>,
+  | 'ticket_id'
+  | 'metric'
+  | 'cycle'
+  | 'policy_id'
+  | 'policy_version'
+  | 'calendar_id'
+  | 'status'
+  | 'started_at'
+  | 'stopped_at'
+  | 'target_seconds'
+  | 'elapsed_business_seconds'
+  | 'elapsed_calendar_seconds'
+  | 'paused_calendar_seconds'
+  | 'running_since'
+  | 'due_at'
+  | 'at_risk_at'
+  | 'breached_at'
+>;
 
 /** The ticket's derived row, or undefined when no event of it was stored. */
 export async function findDerivedTicket(
