@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { layerConfigs } from './eslint.layers.js';
+import { sizeConfigs } from './eslint.size.js';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'queries/**'] },
@@ -73,6 +74,7 @@ export default tseslint.config(
     },
   },
   ...layerConfigs,
+  ...sizeConfigs,
   {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: {

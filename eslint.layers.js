@@ -1,8 +1,8 @@
 // @ts-check
 /**
  * The direction of imports between the layers of src/ (docs/architecture.md), held by lint:
- * each entry names a folder and the folders of ours it must not import. eslint.config.js applies
- * them; test/contract/layers.test.ts proves each one fires.
+ * each entry names a folder and what it must not import: folders of ours and, for http, the
+ * database packages. eslint.config.js applies them; test/contract/layers.test.ts proves each fires.
  */
 
 /** Patterns that match an import of `folder` from anywhere below src/ (one or two levels up). */
@@ -41,9 +41,26 @@ export const LAYERS = [
     message: "exports turn reporting's tables into bytes: no ingest, storage or HTTP",
   },
   {
+    folder: 'importers',
+    forbidden: [
+      ...of('storage', 'tenant-config', 'ingest', 'reporting', 'exports', 'http'),
+      ...entryPoints,
+    ],
+    message: 'importers turn source logs into wire events: they may use core only',
+  },
+  {
     folder: 'http',
-    forbidden: [...entryPoints],
-    message: 'nothing below the entry points imports main.ts or the CLI',
+    forbidden: [
+      ...of('storage'),
+      'kysely',
+      'kysely/*',
+      'pg',
+      'pg-copy-streams',
+      '@electric-sql/*',
+      ...entryPoints,
+    ],
+    message:
+      'http calls services (tenant-config, ingest, reporting): no storage, SQL or database driver, and never main.ts or the CLI',
   },
 ];
 

@@ -12,6 +12,8 @@ import { EventIngestor } from './ingest/event-ingestor.js';
 import { createServices, type Services } from './services.js';
 import configRoutes from './http/routes/config.js';
 import ticketRoutes from './http/routes/tickets.js';
+import kpiRoutes from './http/routes/kpis.js';
+import { KPI_SCHEMAS } from './http/schemas/kpis.js';
 import { Job, PolicyList, PolicyVersion, SlaPolicy, Tenant } from './http/schemas/config.js';
 import { ClockInstance, QueueItem, TicketDetail, Timeline } from './http/schemas/tickets.js';
 import { registerBodyParsers } from './http/body-parsers.js';
@@ -30,6 +32,8 @@ import healthRoutes from './http/routes/health.js';
 import { CUSTOM_FORMATS, ErrorResponse } from './http/schemas/common.js';
 import { IngestError, IngestRejected, IngestResponse, TicketEvent } from './http/schemas/events.js';
 import type { DB } from './storage/schema.js';
+import { databaseReadiness } from './storage/readiness.js';
+import { apiKeyLookup } from './tenant-config/api-keys.js';
 import type { Database } from './storage/database.js';
 import {
   BusinessAdd,
@@ -71,7 +75,32 @@ declare module 'fastify' {
   }
 }
 
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+/** Shared TypeBox schemas, registered by `$id` so routes and the OpenAPI document refer to them. */
+const SHARED_SCHEMAS = [
+  ErrorResponse,
+  TicketEvent,
+  IngestError,
+  IngestResponse,
+  IngestRejected,
+  CalendarDefinition,
+  CalendarVersion,
+  Calendar,
+  BusinessTime,
+  BusinessAdd,
+  SlaPolicy,
+  PolicyVersion,
+  PolicyList,
+  Tenant,
+  Job,
+  ClockInstance,
+  TicketDetail,
+  Timeline,
+  QueueItem,
+  ...KPI_SCHEMAS,
+];
+
+/** The Fastify instance with request ids, error handling, body parsers and the shared schemas. */
+function createFastify(deps: AppDeps): FastifyInstance {
   const app = Fastify({
     logger: deps.logger ?? false,
     genReqId: (req) => {
@@ -98,29 +127,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerErrorHandling(app);
   registerBodyParsers(app);
-  for (const schema of [
-    ErrorResponse,
-    TicketEvent,
-    IngestError,
-    IngestResponse,
-    IngestRejected,
-    CalendarDefinition,
-    CalendarVersion,
-    Calendar,
-    BusinessTime,
-    BusinessAdd,
-    SlaPolicy,
-    PolicyVersion,
-    PolicyList,
-    Tenant,
-    Job,
-    ClockInstance,
-    TicketDetail,
-    Timeline,
-    QueueItem,
-  ]) {
-    app.addSchema(schema);
-  }
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+  return app;
+}
+
+async function registerSwagger(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -137,28 +148,36 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  await app.register(metricsPlugin, { defaultMetrics: deps.defaultMetrics ?? false });
-  await app.register(authPlugin, { db: deps.db });
+}
+
+function registerOpenApiRoutes(app: FastifyInstance): void {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/openapi.yaml', { schema: { hide: true } }, async (_request, reply) => {
     reply.type('application/yaml');
     return renderOpenApiYaml(app);
   });
-  await app.register(healthRoutes, { db: deps.db });
-  const services =
+}
+
+/** The given services, or new ones around `deps.db` that log their background failures. */
+function servicesFor(app: FastifyInstance, deps: AppDeps): Services {
+  return (
     deps.services ??
     createServices(deps.db, {
       onJobError: (err) => app.log.error({ err }, 'recomputation failed'),
       ticketCacheSize: deps.ticketCacheSize,
       rollupCompactRows: deps.rollupCompactRows,
       onCompactError: (err) => app.log.error({ err }, 'rollup compaction failed'),
-    });
+    })
+  );
+}
+
+/** The /v1 routes: events, calendars, configuration and tickets. */
+async function registerApiRoutes(
+  app: FastifyInstance,
+  deps: AppDeps,
+  services: Services,
+): Promise<void> {
   const now = deps.now ?? Date.now;
-  app.decorate('services', services);
-  app.addHook('onClose', async () => {
-    await services.jobs.stop();
-    await services.compactor.idle();
-  });
   await app.register(eventsRoutes, {
     ingestor: new EventIngestor(
       deps.transaction ?? ((work) => deps.db.transaction().execute((trx) => work({ db: trx }))),
@@ -166,23 +185,31 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ),
     ndjsonBatchSize: deps.ndjsonBatchSize ?? DEFAULTS.ndjsonBatchSize,
   });
-  await app.register(calendarRoutes, {
-    db: deps.db,
-    calendars: services.calendars,
-    jobs: services.jobs,
-    now,
-  });
-  await app.register(configRoutes, {
-    db: deps.db,
-    calendars: services.calendars,
-    jobs: services.jobs,
-    now,
-  });
+  const config = { db: deps.db, calendars: services.calendars, jobs: services.jobs, now };
+  await app.register(calendarRoutes, { ...config });
+  await app.register(configRoutes, { ...config });
   await app.register(ticketRoutes, {
     db: deps.db,
     calendars: services.calendars,
     contexts: services.contexts,
     now,
   });
+  await app.register(kpiRoutes, { db: deps.db, calendars: services.calendars, now });
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = createFastify(deps);
+  await registerSwagger(app);
+  await app.register(metricsPlugin, { defaultMetrics: deps.defaultMetrics ?? false });
+  await app.register(authPlugin, { apiKeys: apiKeyLookup(deps.db) });
+  registerOpenApiRoutes(app);
+  await app.register(healthRoutes, { readiness: () => databaseReadiness(deps.db) });
+  const services = servicesFor(app, deps);
+  app.decorate('services', services);
+  app.addHook('onClose', async () => {
+    await services.jobs.stop();
+    await services.compactor.idle();
+  });
+  await registerApiRoutes(app, deps, services);
   return app;
 }

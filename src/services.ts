@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { IngestHooks } from './ingest/event-ingestor.js';
 import { RollupCompactor } from './ingest/rollup-compactor.js';
 import { TicketCache } from './ingest/ticket-cache.js';
-import { TicketUpdater } from './ingest/ticket-updater.js';
+import { TicketUpdater } from './ingest/fold-step.js';
 import { CalendarRegistry } from './tenant-config/calendar-registry.js';
 import { FoldContextProvider } from './tenant-config/fold-context.js';
 import { RecomputeJobs } from './ingest/recompute-jobs.js';

@@ -39,11 +39,11 @@ import {
   type ContributionKind,
 } from '../../src/core/aggregate/index.js';
 import {
-  planTicketWrites,
   ticketCopyLine,
   type StoredRowTexts,
   type TicketWrite,
-} from '../../src/storage/ticket-state.repository.js';
+} from '../../src/storage/derived-rows.js';
+import { planTicketWrites } from '../../src/storage/ticket-write.repository.js';
 import { ROLLUPS, rollupCopyText } from '../../src/storage/rollup.repository.js';
 import { generateEvents } from './generate.js';
 import { BENCH_CALENDAR, BENCH_POLICIES } from './config.js';

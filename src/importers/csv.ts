@@ -54,6 +54,8 @@ export class CsvParser {
   private atStart = true;
   private line = 1;
   private ended = false;
+  /** Start, in the chunk being parsed, of the run of field text not yet copied into `field`. */
+  private start = 0;
 
   constructor(options: CsvParserOptions = {}) {
     const delimiter = options.delimiter ?? ',';
@@ -67,9 +69,20 @@ export class CsvParser {
   push(chunk: string): string[][] {
     if (this.ended) throw new Error('CsvParser.push after end()');
     const out: string[][] = [];
-    const delimiter = this.delimiter;
-    let state = this.state;
-    let field = this.field;
+    let i = this.skipContinuation(chunk);
+    this.start = i;
+    for (; i < chunk.length; i++) i = this.step(chunk, i, out);
+    if (this.state === State.Unquoted || this.state === State.Quoted) {
+      this.field += chunk.slice(this.start);
+    }
+    return out;
+  }
+
+  /**
+   * Where the chunk's text starts: after the byte order mark opening the input, and after a LF
+   * completing the CR that ended the previous chunk.
+   */
+  private skipContinuation(chunk: string): number {
     let i = 0;
     if (this.atStart && chunk.length > 0) {
       this.atStart = false;
@@ -79,92 +92,93 @@ export class CsvParser {
       this.skipLf = false;
       if (chunk.charCodeAt(i) === LF) i++;
     }
-    /** Start, in `chunk`, of the run of field text not yet copied into `field`. */
-    let start = i;
-    const endRecord = (lineEnd: number, at: number): number => {
-      // Returns the index of the last character of the line end.
-      this.record.push(field);
-      field = '';
-      out.push(this.record);
-      this.record = [];
-      this.line++;
-      if (lineEnd === CR) {
-        if (at + 1 < chunk.length) return chunk.charCodeAt(at + 1) === LF ? at + 1 : at;
-        this.skipLf = true;
-      }
-      return at;
-    };
-    for (; i < chunk.length; i++) {
-      const c = chunk.charCodeAt(i);
-      switch (state) {
-        case State.FieldStart:
-          if (c === QUOTE) {
-            state = State.Quoted;
-            start = i + 1;
-          } else if (c === delimiter) {
-            this.record.push('');
-          } else if (c === LF || c === CR) {
-            if (this.record.length === 0) {
-              // A blank line: no record.
-              this.line++;
-              if (c === CR) {
-                if (i + 1 < chunk.length) {
-                  if (chunk.charCodeAt(i + 1) === LF) i++;
-                } else {
-                  this.skipLf = true;
-                }
-              }
-            } else {
-              i = endRecord(c, i);
-            }
-          } else {
-            state = State.Unquoted;
-            start = i;
-          }
-          break;
-        case State.Unquoted:
-          if (c === delimiter) {
-            this.record.push(field + chunk.slice(start, i));
-            field = '';
-            state = State.FieldStart;
-          } else if (c === LF || c === CR) {
-            field += chunk.slice(start, i);
-            i = endRecord(c, i);
-            state = State.FieldStart;
-          } else if (c === QUOTE) {
-            this.fail('a quote inside an unquoted field (quote the whole field and double it)');
-          }
-          break;
-        case State.Quoted:
-          if (c === QUOTE) {
-            field += chunk.slice(start, i);
-            state = State.QuoteSeen;
-          } else if (c === LF) {
-            this.line++;
-          }
-          break;
-        case State.QuoteSeen:
-          if (c === QUOTE) {
-            field += '"';
-            state = State.Quoted;
-            start = i + 1;
-          } else if (c === delimiter) {
-            this.record.push(field);
-            field = '';
-            state = State.FieldStart;
-          } else if (c === LF || c === CR) {
-            i = endRecord(c, i);
-            state = State.FieldStart;
-          } else {
-            this.fail('text after the closing quote of a field');
-          }
-          break;
-      }
+    return i;
+  }
+
+  /** Reads the character at `i`; returns the index of the last character it consumed. */
+  private step(chunk: string, i: number, out: string[][]): number {
+    const c = chunk.charCodeAt(i);
+    switch (this.state) {
+      case State.FieldStart:
+        return this.atFieldStart(chunk, i, c, out);
+      case State.Unquoted:
+        if (c === this.delimiter) {
+          this.record.push(this.field + chunk.slice(this.start, i));
+          this.field = '';
+          this.state = State.FieldStart;
+        } else if (c === LF || c === CR) {
+          this.field += chunk.slice(this.start, i);
+          i = this.endRecord(chunk, c, i, out);
+          this.state = State.FieldStart;
+        } else if (c === QUOTE) {
+          this.fail('a quote inside an unquoted field (quote the whole field and double it)');
+        }
+        return i;
+      case State.Quoted:
+        if (c === QUOTE) {
+          this.field += chunk.slice(this.start, i);
+          this.state = State.QuoteSeen;
+        } else if (c === LF) {
+          this.line++;
+        }
+        return i;
+      case State.QuoteSeen:
+        return this.afterQuote(chunk, i, c, out);
     }
-    if (state === State.Unquoted || state === State.Quoted) field += chunk.slice(start);
-    this.state = state;
-    this.field = field;
-    return out;
+  }
+
+  private atFieldStart(chunk: string, i: number, c: number, out: string[][]): number {
+    if (c === QUOTE) {
+      this.state = State.Quoted;
+      this.start = i + 1;
+    } else if (c === this.delimiter) {
+      this.record.push('');
+    } else if (c === LF || c === CR) {
+      if (this.record.length > 0) return this.endRecord(chunk, c, i, out);
+      // A blank line: no record.
+      this.line++;
+      return c === CR ? this.lineEndAfterCr(chunk, i) : i;
+    } else {
+      this.state = State.Unquoted;
+      this.start = i;
+    }
+    return i;
+  }
+
+  /** Just after a `"` in a quoted field: an escaped quote, or the end of the field. */
+  private afterQuote(chunk: string, i: number, c: number, out: string[][]): number {
+    if (c === QUOTE) {
+      this.field += '"';
+      this.state = State.Quoted;
+      this.start = i + 1;
+    } else if (c === this.delimiter) {
+      this.record.push(this.field);
+      this.field = '';
+      this.state = State.FieldStart;
+    } else if (c === LF || c === CR) {
+      i = this.endRecord(chunk, c, i, out);
+      this.state = State.FieldStart;
+    } else {
+      this.fail('text after the closing quote of a field');
+    }
+    return i;
+  }
+
+  /** Completes the record at the line end `lineEnd` at `at`; returns the line end's last index. */
+  private endRecord(chunk: string, lineEnd: number, at: number, out: string[][]): number {
+    this.record.push(this.field);
+    this.field = '';
+    out.push(this.record);
+    this.record = [];
+    this.line++;
+    return lineEnd === CR ? this.lineEndAfterCr(chunk, at) : at;
+  }
+
+  /** The last index of a line end opening with CR at `at` (CR or CR LF, perhaps across chunks). */
+  private lineEndAfterCr(chunk: string, at: number): number {
+    if (at + 1 < chunk.length) return chunk.charCodeAt(at + 1) === LF ? at + 1 : at;
+    this.skipLf = true;
+    return at;
   }
 
   /** Ends the input; returns the last record when the input did not end with a line end. */

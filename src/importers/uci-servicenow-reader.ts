@@ -12,15 +12,13 @@ import { createGunzip } from 'node:zlib';
 import { CsvParser } from './csv.js';
 import {
   IncidentGrouper,
-  mapIncident,
   uciHeader,
   uciRow,
   UciFormatError,
   type UciHeader,
-  type UciMapOptions,
   type UciRow,
-  type UciWireEvent,
-} from './uci-servicenow.js';
+} from './uci-rows.js';
+import { mapIncident, type UciMapOptions, type UciWireEvent } from './uci-servicenow.js';
 
 /** The file as a byte stream, gunzipped when its name ends in `.gz`. */
 export function openUciFile(path: string): Readable {

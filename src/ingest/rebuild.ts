@@ -20,16 +20,15 @@ import type { DB } from '../storage/schema.js';
 import {
   clockJson,
   contactJson,
-  loadContributions,
-  loadTicketEvents,
   segmentJson,
   TICKET_COPY_COLUMNS,
   ticketJson,
   type TicketWrite,
-} from '../storage/ticket-state.repository.js';
+} from '../storage/derived-rows.js';
+import { loadContributions } from '../storage/ticket-lock.repository.js';
 import type { FoldContextProvider, TenantContext } from '../tenant-config/fold-context.js';
-import { storedEventToCore } from '../storage/ticket-event.repository.js';
-import { updateTickets } from './ticket-updater.js';
+import { loadTicketEvents, storedEventToCore } from '../storage/ticket-event.repository.js';
+import { updateTickets } from './fold-step.js';
 
 const BATCH = 500;
 

@@ -21,7 +21,7 @@ import {
 import type { DB } from '../storage/schema.js';
 import type { FoldContextProvider } from '../tenant-config/fold-context.js';
 import type { RecomputeQueue } from '../tenant-config/config-deps.js';
-import { updateTickets } from './ticket-updater.js';
+import { updateTickets } from './fold-step.js';
 
 export interface JobView {
   job_id: string;

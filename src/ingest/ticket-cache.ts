@@ -17,7 +17,7 @@
  */
 import type { Contribution } from '../core/aggregate/index.js';
 import type { TicketState } from '../core/ticket/index.js';
-import type { StoredRowTexts } from '../storage/ticket-state.repository.js';
+import type { StoredRowTexts } from '../storage/derived-rows.js';
 
 export interface CachedTicket {
   /** xid8 (as text) of the transaction that wrote the rows below. */

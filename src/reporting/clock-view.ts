@@ -9,23 +9,18 @@ import type { StoredClock } from '../storage/ticket-read.repository.js';
 
 export type ClockViewStatus = 'active' | 'at_risk' | 'paused' | 'achieved' | 'breached';
 
-export interface ClockView {
-  metric: string;
-  cycle: number;
+/** `T` with its instants as ISO text. */
+type IsoInstants<T> = {
+  [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K];
+};
+
+/**
+ * A stored clock as of the query time: its figures (all but its ticket and `running_since`) with
+ * instants as ISO text, and its status then.
+ */
+export type ClockView = IsoInstants<Omit<StoredClock, 'ticket_id' | 'running_since' | 'status'>> & {
   status: ClockViewStatus;
-  policy_id: string;
-  policy_version: number;
-  calendar_id: string;
-  started_at: string;
-  stopped_at: string | null;
-  target_seconds: number;
-  elapsed_business_seconds: number;
-  elapsed_calendar_seconds: number;
-  paused_calendar_seconds: number;
-  due_at: string | null;
-  at_risk_at: string | null;
-  breached_at: string | null;
-}
+};
 
 const ms3 = (seconds: number) => Math.round(seconds * 1000) / 1000;
 const isoOf = (d: Date | null) => (d === null ? null : d.toISOString());

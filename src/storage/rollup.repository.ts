@@ -11,6 +11,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Contribution, ContributionKind } from '../core/aggregate/index.js';
 import { copyField } from './copy-text.js';
+import { bumpDataVersion } from './data-version.repository.js';
 import type { CopyIn } from './database.js';
 import type { DB } from './schema.js';
 import { isoString } from './iso-string.js';
@@ -51,6 +52,12 @@ export const ROLLUPS: Record<ContributionKind, RollupSpec> = {
   },
   reassignment: { table: 'reassignment_rollup', dims: BASE_DIMS, measures: ['reassignments'] },
   backlog_flow: { table: 'backlog_flow_rollup', dims: BASE_DIMS, measures: ['entered', 'left'] },
+  sla_sketch: {
+    table: 'sla_sketch_rollup',
+    dims: ['metric', ...BASE_DIMS, 'bin'],
+    measures: ['n'],
+  },
+  handle_sketch: { table: 'handle_sketch_rollup', dims: [...BASE_DIMS, 'bin'], measures: ['n'] },
 };
 
 function dimText(value: unknown): string {
@@ -279,6 +286,8 @@ export async function compactRollups(
       before += Number(rows[0]!.before);
       after += Number(rows[0]!.after);
     }
+    // Last, so the version's row lock (which ingest also takes) is held only until commit.
+    await bumpDataVersion(trx, tenantId);
     return { before, after };
   };
   return db.isTransaction ? work(db) : db.transaction().execute(work);
@@ -308,6 +317,7 @@ export async function readRollups(db: Kysely<DB>, tenantId: string): Promise<Con
 
 export async function clearDerived(db: Kysely<DB>, tenantId: string): Promise<void> {
   await lockTenantRollups(db, tenantId);
+  await bumpDataVersion(db, tenantId);
   const tables = [
     ...Object.values(ROLLUPS).map((s) => s.table),
     'sla_clock',

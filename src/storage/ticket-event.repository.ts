@@ -80,6 +80,30 @@ export async function findContentHashes(
   return new Map(result.rows.map((r) => [r.event_id, r.hash]));
 }
 
+/**
+ * Every stored event of the tickets, in fold order (occurred_at, then arrival). One index probe
+ * per ticket id (`unnest(ids) cross join lateral (… offset 0)`, which keeps the planner from
+ * flattening it into a join): with `ticket_id = any(ids)` a growing tenant whose statistics lag
+ * behind got a scan of every event it has.
+ */
+export async function loadTicketEvents(
+  db: Kysely<DB>,
+  tenantId: string,
+  ticketIds: readonly string[],
+): Promise<StoredEventRow[]> {
+  if (ticketIds.length === 0) return [];
+  const { rows } = await sql<StoredEventRow>`
+    select e.event_id, e.ticket_id, e.type, e.occurred_at, e.actor_type, e.actor_id, e.data, e.seq
+    from unnest(${[...ticketIds]}::text[]) as x(id)
+    cross join lateral (
+      select * from ticket_event
+      where tenant_id = ${tenantId}::uuid and ticket_id = x.id
+      offset 0
+    ) e
+    order by e.ticket_id, e.occurred_at, e.seq`.execute(db);
+  return rows;
+}
+
 export async function countEvents(db: Kysely<DB>, tenantId: string): Promise<number> {
   const row = await db
     .selectFrom('ticket_event')

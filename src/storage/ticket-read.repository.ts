@@ -6,26 +6,21 @@ import type { Kysely, Selectable } from 'kysely';
 import type { TicketRow } from '../core/ticket/index.js';
 import type { DB, SlaClockTable } from './schema.js';
 
-/** A stored `sla_clock` row as the readers use it (reporting/clock-view.ts): the table's shape. */
-export type StoredClock = Pick<
+/**
+ * A stored `sla_clock` row as the readers use it (reporting/clock-view.ts): the table's shape,
+ * without the tenant, why the clock stopped and its decision (when, and who and what it is
+ * attributed to), which no reader of a clock uses.
+ */
+export type StoredClock = Omit<
   Selectable<SlaClockTable>,
-  | 'ticket_id'
-  | 'metric'
-  | 'cycle'
-  | 'policy_id'
-  | 'policy_version'
-  | 'calendar_id'
-  | 'status'
-  | 'started_at'
-  | 'stopped_at'
-  | 'target_seconds'
-  | 'elapsed_business_seconds'
-  | 'elapsed_calendar_seconds'
-  | 'paused_calendar_seconds'
-  | 'running_since'
-  | 'due_at'
-  | 'at_risk_at'
-  | 'breached_at'
+  | 'tenant_id'
+  | 'stop_reason'
+  | 'decided_at'
+  | 'team'
+  | 'agent'
+  | 'priority'
+  | 'channel'
+  | 'category'
 >;
 
 /** The ticket's derived row, or undefined when no event of it was stored. */

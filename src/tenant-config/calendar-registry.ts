@@ -16,6 +16,8 @@ import {
 } from '../storage/calendar.repository.js';
 import type { DB } from '../storage/schema.js';
 
+export type { StoredCalendarVersion };
+
 export interface LoadedCalendar {
   id: string;
   calendar: BusinessCalendar;

@@ -13,6 +13,8 @@ import {
 import { bumpConfigRevision } from '../storage/tenant.repository.js';
 import type { ConfigError, TenantConfigDeps } from './config-deps.js';
 
+export type { StoredPolicyVersion };
+
 export type PutPolicyResult =
   | { ok: true; jobId: string; versions: StoredPolicyVersion[] }
   | { ok: false; errors: ConfigError[] };

@@ -13,6 +13,8 @@ import {
 } from '../storage/tenant.repository.js';
 import type { ConfigError, TenantConfigDeps } from './config-deps.js';
 
+export type { TenantSettings };
+
 export type PutTenantResult =
   | { ok: true; settings: TenantSettings; jobId: string | undefined }
   | { ok: false; error: ConfigError };

@@ -17,7 +17,7 @@ import { insertPolicyVersion } from '../../src/storage/sla-policy.repository.js'
 import { compactRollups, readRollups, ROLLUPS } from '../../src/storage/rollup.repository.js';
 import { buildApp } from '../../src/app.js';
 import { EventIngestor } from '../../src/ingest/event-ingestor.js';
-import { TicketUpdater } from '../../src/ingest/ticket-updater.js';
+import { TicketUpdater } from '../../src/ingest/fold-step.js';
 import { TicketCache } from '../../src/ingest/ticket-cache.js';
 import { DEFAULTS } from '../../src/config.js';
 import type { Transaction } from '../../src/storage/database.js';

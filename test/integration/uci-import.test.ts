@@ -24,13 +24,8 @@ import { ALWAYS_OPEN } from '../../src/core/calendar/index.js';
 import type { TicketEvent } from '../../src/core/events.js';
 import { deriveTicket, foldTicket, type FoldContext } from '../../src/core/ticket/index.js';
 import { openUciFile, uciIncidents } from '../../src/importers/uci-servicenow-reader.js';
-import {
-  compareUciRows,
-  mapIncident,
-  outOfSequence,
-  uciCounters,
-  type UciWireEvent,
-} from '../../src/importers/uci-servicenow.js';
+import { compareUciRows, outOfSequence, uciCounters } from '../../src/importers/uci-rows.js';
+import { mapIncident, type UciWireEvent } from '../../src/importers/uci-servicenow.js';
 import { toCoreEvent } from '../../src/ingest/to-core-event.js';
 import { validateEvent, type FieldError } from '../../src/ingest/validate-event.js';
 

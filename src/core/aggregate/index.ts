@@ -7,3 +7,4 @@ export { volumeContributions } from './volume.js';
 export { handleTimeContributions } from './handle-time.js';
 export { escalationContributions, reassignmentContributions } from './ticket-events.js';
 export { backlogFlowContributions } from './backlog-flow.js';
+export * from './sketch.js';

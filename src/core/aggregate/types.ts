@@ -37,6 +37,15 @@ export interface SlaDims extends BaseDims {
   metric: SlaMetric;
 }
 
+/** A quantile sketch row's key: its group, and the bin of the value (core/aggregate/sketch.ts). */
+export interface SlaSketchDims extends SlaDims {
+  bin: number;
+}
+
+export interface HandleSketchDims extends BaseDims {
+  bin: number;
+}
+
 export interface EscalationDims extends BaseDims {
   from_tier: number | null;
 }
@@ -94,7 +103,11 @@ export type Contribution =
   | Row<'handle_time', BaseDims, HandleTimeMeasures>
   | Row<'escalation', EscalationDims, { escalations: number }>
   | Row<'reassignment', BaseDims, { reassignments: number }>
-  | Row<'backlog_flow', BaseDims, BacklogFlowMeasures>;
+  | Row<'backlog_flow', BaseDims, BacklogFlowMeasures>
+  /** Elapsed business time of decided, stopped clocks, as counts per sketch bin. */
+  | Row<'sla_sketch', SlaSketchDims, { n: number }>
+  /** Handle time of contacts, as counts per sketch bin. */
+  | Row<'handle_sketch', HandleSketchDims, { n: number }>;
 
 export type ContributionKind = Contribution['kind'];
 
@@ -109,6 +122,8 @@ export const DIM_NAMES: Readonly<Record<ContributionKind, readonly string[]>> = 
   escalation: [...BASE_DIM_NAMES, 'from_tier'],
   reassignment: BASE_DIM_NAMES,
   backlog_flow: BASE_DIM_NAMES,
+  sla_sketch: [...BASE_DIM_NAMES, 'metric', 'bin'],
+  handle_sketch: [...BASE_DIM_NAMES, 'bin'],
 };
 
 /** The measure names of each kind (for persistence: the cell's summed columns). */
@@ -120,4 +135,6 @@ export const MEASURE_NAMES: Readonly<Record<ContributionKind, readonly string[]>
   escalation: ['escalations'],
   reassignment: ['reassignments'],
   backlog_flow: ['entered', 'left'],
+  sla_sketch: ['n'],
+  handle_sketch: ['n'],
 };

@@ -6,6 +6,10 @@ import type { Instant, TicketStatus } from '../events.js';
 import {
   DEFAULT_AT_RISK,
   DEFAULT_PAUSE,
+  MATCH_KEY_KINDS,
+  MATCH_KEYS,
+  type MatchKey,
+  type MatchKind,
   type PolicyAttributes,
   type PolicyListVersion,
   type PolicyMatch,
@@ -36,21 +40,26 @@ export function policyVersionAt(
   return versions[found === -1 ? 0 : found] ?? null;
 }
 
-function listed<T>(allowed: readonly T[] | undefined, value: T | null): boolean {
-  return allowed === undefined || (value !== null && allowed.includes(value));
+/** Whether the listed values accept the ticket's: it is listed (`tags`: any of them is). */
+function accepts(
+  kind: MatchKind,
+  allowed: ReadonlyArray<string | number>,
+  value: PolicyAttributes[MatchKey],
+): boolean {
+  if (kind === 'tags') {
+    const tags = value as readonly string[];
+    return allowed.some((tag) => tags.includes(tag as string));
+  }
+  return value !== null && allowed.includes(value as string | number);
 }
 
 /** Whether every key listed in `match` accepts the attributes (`tags`: any of). */
 export function policyMatches(match: PolicyMatch, attrs: PolicyAttributes): boolean {
-  return (
-    listed(match.priority, attrs.priority) &&
-    listed(match.channel, attrs.channel) &&
-    listed(match.group, attrs.group) &&
-    listed(match.category, attrs.category) &&
-    listed(match.organization_id, attrs.organization_id) &&
-    listed(match.tier, attrs.tier) &&
-    (match.tags === undefined || match.tags.some((tag) => attrs.tags.includes(tag)))
-  );
+  for (const key of MATCH_KEYS) {
+    const allowed = match[key];
+    if (allowed !== undefined && !accepts(MATCH_KEY_KINDS[key], allowed, attrs[key])) return false;
+  }
+  return true;
 }
 
 /** The first policy whose match accepts the attributes, or null. */

@@ -11,27 +11,35 @@ import type { Instant, TicketStatus } from '../events.js';
 export const SLA_METRICS = ['first_response', 'next_response', 'resolution'] as const;
 export type SlaMetric = (typeof SLA_METRICS)[number];
 
-/** The ticket attributes a policy may test. `tags` matches when the ticket has any listed tag. */
-export const MATCH_KEYS = [
-  'priority',
-  'channel',
-  'group',
-  'category',
-  'organization_id',
-  'tier',
-  'tags',
-] as const;
-export type MatchKey = (typeof MATCH_KEYS)[number];
+/**
+ * The ticket attributes a policy may test, each with the kind of its values, declared once: the
+ * match ({@link PolicyMatch}), the attributes matched ({@link PolicyAttributes}) and the keys
+ * validated ({@link MATCH_KEYS}) derive from it. A `text` or `tier` key matches when the
+ * ticket's value is listed; `tags` when the ticket has any listed tag.
+ */
+export const MATCH_KEY_KINDS = {
+  priority: 'text',
+  channel: 'text',
+  group: 'text',
+  category: 'text',
+  organization_id: 'text',
+  tier: 'tier',
+  tags: 'tags',
+} as const;
+export type MatchKey = keyof typeof MATCH_KEY_KINDS;
+export type MatchKind = (typeof MATCH_KEY_KINDS)[MatchKey];
+export const MATCH_KEYS = Object.keys(MATCH_KEY_KINDS) as readonly MatchKey[];
 
-export interface PolicyMatch {
-  priority?: string[];
-  channel?: string[];
-  group?: string[];
-  category?: string[];
-  organization_id?: string[];
-  tier?: number[];
-  tags?: string[];
+/** The type of one listed value of a kind. */
+interface MatchValue {
+  text: string;
+  tier: number;
+  tags: string;
 }
+type ValueOf<K extends MatchKey> = MatchValue[(typeof MATCH_KEY_KINDS)[K]];
+
+/** Every listed key must match; an empty object matches every ticket. */
+export type PolicyMatch = { [K in MatchKey]?: Array<ValueOf<K>> };
 
 export interface SlaPolicy {
   id: string;
@@ -53,16 +61,12 @@ export interface PolicyListVersion {
   policies: SlaPolicy[];
 }
 
-/** The ticket attributes policies are matched against. */
-export interface PolicyAttributes {
-  priority: string | null;
-  channel: string | null;
-  group: string | null;
-  category: string | null;
-  organization_id: string | null;
-  tier: number | null;
-  tags: readonly string[];
-}
+/** The ticket attributes policies are matched against: the ticket's tags, else one value or null. */
+export type PolicyAttributes = {
+  [K in MatchKey]: (typeof MATCH_KEY_KINDS)[K] extends 'tags'
+    ? readonly string[]
+    : ValueOf<K> | null;
+};
 
 /** metrics.md: response clocks never pause; resolution pauses while waiting on someone else. */
 export const DEFAULT_PAUSE: Readonly<Record<SlaMetric, readonly TicketStatus[]>> = {

@@ -14,6 +14,7 @@ import {
 import { TICKET_STATUSES, type Instant, type TicketStatus } from '../events.js';
 import { parseRfc3339 as parseInstant } from '../time/rfc3339.js';
 import {
+  MATCH_KEY_KINDS,
   MATCH_KEYS,
   PAUSABLE_STATUSES,
   SLA_METRICS,
@@ -101,7 +102,7 @@ function validateMatch(raw: unknown, base: string, c: Collector): PolicyMatch {
       continue;
     }
     list.forEach((item, i) => {
-      if (key === 'tier') {
+      if (MATCH_KEY_KINDS[key] === 'tier') {
         if (!Number.isInteger(item) || (item as number) < 1 || (item as number) > MAX_TIER)
           c.add(path + pointer(i), `must be an integer 1-${MAX_TIER}`);
       } else textField(item, path + pointer(i), c);

@@ -5,14 +5,12 @@
  */
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
-import type { DB } from '../../storage/schema.js';
 import {
-  findApiKey,
   hasScope,
   type ApiKeyIdentity,
+  type ApiKeyLookup,
   type Scope,
-} from '../../storage/tenant.repository.js';
+} from '../../tenant-config/api-keys.js';
 import { ApiError } from '../errors.js';
 
 declare module 'fastify' {
@@ -36,7 +34,11 @@ function bearer(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
-async function authPlugin(app: FastifyInstance, options: { db: Kysely<DB> }): Promise<void> {
+export interface AuthOptions {
+  apiKeys: ApiKeyLookup;
+}
+
+async function authPlugin(app: FastifyInstance, options: AuthOptions): Promise<void> {
   app.decorateRequest('principal', undefined);
   app.addHook('onRequest', async (request) => {
     const scope = request.routeOptions.config.scope;
@@ -44,7 +46,7 @@ async function authPlugin(app: FastifyInstance, options: { db: Kysely<DB> }): Pr
     const key = bearer(request);
     if (!key)
       throw new ApiError(401, 'unauthorized', 'missing "Authorization: Bearer <api key>" header');
-    const principal = await findApiKey(options.db, key);
+    const principal = await options.apiKeys.identify(key);
     if (!principal) throw new ApiError(401, 'unauthorized', 'unknown or revoked API key');
     if (!hasScope(principal.scopes, scope)) {
       throw new ApiError(403, 'forbidden', `this API key lacks the "${scope}" scope`);

@@ -6,8 +6,10 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ALWAYS_OPEN_CALENDAR_ID, validateCalendarDefinition } from '../../core/calendar/index.js';
 import { MAX_DURATION_SECONDS } from '../../core/domain.js';
-import type { StoredCalendarVersion } from '../../storage/calendar.repository.js';
-import type { LoadedCalendar } from '../../tenant-config/calendar-registry.js';
+import type {
+  LoadedCalendar,
+  StoredCalendarVersion,
+} from '../../tenant-config/calendar-registry.js';
 import { putCalendarVersion } from '../../tenant-config/calendar-versions.js';
 import type { TenantConfigDeps } from '../../tenant-config/config-deps.js';
 import { prepareCalendar } from '../../tenant-config/prepare-calendars.js';
@@ -69,11 +71,15 @@ async function loadOr404(
   return loaded;
 }
 
-export default function calendarRoutes(app: FastifyInstance, options: CalendarRoutesOptions): void {
-  const now = options.now ?? Date.now;
-  const tags = ['calendars'];
-  const security = [{ bearerAuth: [] }];
+const tags = ['calendars'];
+const security = [{ bearerAuth: [] }];
 
+/** A new version of a calendar (never of the built-in 24x7). */
+function putCalendarRoute(
+  app: FastifyInstance,
+  options: CalendarRoutesOptions,
+  now: () => number,
+): void {
   app.put(
     '/v1/calendars/:calendar_id',
     {
@@ -127,7 +133,14 @@ export default function calendarRoutes(app: FastifyInstance, options: CalendarRo
       return { ...calendarBody(calendar, now()), recompute_job_id: jobId };
     },
   );
+}
 
+/** Every calendar, and one calendar, each with the version in force and all versions. */
+function readCalendarRoutes(
+  app: FastifyInstance,
+  options: CalendarRoutesOptions,
+  now: () => number,
+): void {
   app.get(
     '/v1/calendars',
     {
@@ -164,7 +177,10 @@ export default function calendarRoutes(app: FastifyInstance, options: CalendarRo
     },
     async (request: IdRequest) => calendarBody(await loadOr404(options, request), now()),
   );
+}
 
+/** Business-time arithmetic on a calendar: the time between two instants, and a due date. */
+function businessTimeRoutes(app: FastifyInstance, options: CalendarRoutesOptions): void {
   app.get(
     '/v1/calendars/:calendar_id/business-time',
     {
@@ -238,4 +254,11 @@ export default function calendarRoutes(app: FastifyInstance, options: CalendarRo
       return { from: iso(from), seconds, due_at: Number.isFinite(due) ? iso(due) : null };
     },
   );
+}
+
+export default function calendarRoutes(app: FastifyInstance, options: CalendarRoutesOptions): void {
+  const now = options.now ?? Date.now;
+  putCalendarRoute(app, options, now);
+  readCalendarRoutes(app, options, now);
+  businessTimeRoutes(app, options);
 }

@@ -5,11 +5,17 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RecomputeJobs } from '../../ingest/recompute-jobs.js';
-import type { StoredPolicyVersion } from '../../storage/sla-policy.repository.js';
-import type { TenantSettings } from '../../storage/tenant.repository.js';
 import type { ConfigError, TenantConfigDeps } from '../../tenant-config/config-deps.js';
-import { getPolicyVersions, putPolicyVersion } from '../../tenant-config/policy-versions.js';
-import { getTenantSettings, putTenantSettings } from '../../tenant-config/tenant-settings.js';
+import {
+  getPolicyVersions,
+  putPolicyVersion,
+  type StoredPolicyVersion,
+} from '../../tenant-config/policy-versions.js';
+import {
+  getTenantSettings,
+  putTenantSettings,
+  type TenantSettings,
+} from '../../tenant-config/tenant-settings.js';
 import { ApiError } from '../errors.js';
 import { iso } from '../params.js';
 import { tenantOf } from '../plugins/auth.js';
@@ -48,10 +54,10 @@ function tenantBody(settings: TenantSettings, jobId?: string) {
   return { ...settings, ...(jobId ? { recompute_job_id: jobId } : {}) };
 }
 
-export default function configRoutes(app: FastifyInstance, options: ConfigRoutesOptions): void {
-  const now = options.now ?? Date.now;
-  const security = [{ bearerAuth: [] }];
+const security = [{ bearerAuth: [] }];
 
+/** The versions of the SLA policy list: a new one by PUT, the one in force and all by GET. */
+function policyRoutes(app: FastifyInstance, options: ConfigRoutesOptions, now: () => number): void {
   app.put(
     '/v1/sla-policies',
     {
@@ -91,7 +97,9 @@ export default function configRoutes(app: FastifyInstance, options: ConfigRoutes
     },
     async (request) => listBody(await getPolicyVersions(options, tenantOf(request)), now()),
   );
+}
 
+function tenantRoutes(app: FastifyInstance, options: ConfigRoutesOptions): void {
   app.get(
     '/v1/tenant',
     {
@@ -139,7 +147,9 @@ export default function configRoutes(app: FastifyInstance, options: ConfigRoutes
       return tenantBody(result.settings, result.jobId);
     },
   );
+}
 
+function jobRoutes(app: FastifyInstance, options: ConfigRoutesOptions): void {
   app.get(
     '/v1/jobs/:job_id',
     {
@@ -159,4 +169,10 @@ export default function configRoutes(app: FastifyInstance, options: ConfigRoutes
       return job;
     },
   );
+}
+
+export default function configRoutes(app: FastifyInstance, options: ConfigRoutesOptions): void {
+  policyRoutes(app, options, options.now ?? Date.now);
+  tenantRoutes(app, options);
+  jobRoutes(app, options);
 }

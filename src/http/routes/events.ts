@@ -98,90 +98,99 @@ function countOutcomes(app: FastifyInstance, result: IngestResult): void {
   app.metrics.foldFailures.inc(result.refold_pending?.length ?? 0);
 }
 
-export default function eventsRoutes(
-  app: FastifyInstance,
-  options: { ingestor: EventIngestor; ndjsonBatchSize: number },
-): void {
-  app.post(
-    '/v1/events',
-    {
-      config: { scope: 'events:write' },
-      validatorCompiler: queryValidator,
-      schema: {
-        operationId: 'ingestEvents',
-        tags: ['events'],
-        summary: 'Ingest ticket events',
-        description:
-          'JSON array (≤ 10,000 events, ≤ 10 MB), NDJSON stream of any length (committed in batches, 20,000 lines by default), or CloudEvents 1.0 (structured or batch). Each event is validated on its own; valid events are stored even when others are rejected unless atomic=true. Every accepted event is committed before the response.',
-        security: [{ bearerAuth: [] }],
-        querystring: Query,
-        body: {
-          content: {
-            'application/json': {
-              schema: Type.Array(Type.Ref(TicketEvent), { maxItems: MAX_JSON_EVENTS }),
-            },
-            'application/x-ndjson': { schema: Type.Ref(TicketEvent) },
-            'application/cloudevents-batch+json': {
-              schema: Type.Array(Type.Object({}, { additionalProperties: true })),
-            },
-            'application/cloudevents+json': {
-              schema: Type.Object({}, { additionalProperties: true }),
-            },
-          },
-        },
-        response: {
-          200: Type.Ref(IngestResponse),
-          // IngestRejected first: the serializer takes the first branch that fits, and ErrorResponse fits it too.
-          400: Type.Union([Type.Ref(IngestRejected), Type.Ref(ErrorResponse)]),
-          401: Type.Ref(ErrorResponse),
-          403: Type.Ref(ErrorResponse),
-          413: Type.Ref(ErrorResponse),
-          415: Type.Ref(ErrorResponse),
-          422: Type.Ref(IngestRejected),
-        },
+export interface EventsRoutesOptions {
+  ingestor: EventIngestor;
+  ndjsonBatchSize: number;
+}
+
+const ingestSchema = {
+  operationId: 'ingestEvents',
+  tags: ['events'],
+  summary: 'Ingest ticket events',
+  description:
+    'JSON array (≤ 10,000 events, ≤ 10 MB), NDJSON stream of any length (committed in batches, 20,000 lines by default), or CloudEvents 1.0 (structured or batch). Each event is validated on its own; valid events are stored even when others are rejected unless atomic=true. Every accepted event is committed before the response.',
+  security: [{ bearerAuth: [] }],
+  querystring: Query,
+  body: {
+    content: {
+      'application/json': {
+        schema: Type.Array(Type.Ref(TicketEvent), { maxItems: MAX_JSON_EVENTS }),
+      },
+      'application/x-ndjson': { schema: Type.Ref(TicketEvent) },
+      'application/cloudevents-batch+json': {
+        schema: Type.Array(Type.Object({}, { additionalProperties: true })),
+      },
+      'application/cloudevents+json': {
+        schema: Type.Object({}, { additionalProperties: true }),
       },
     },
-    async (request: FastifyRequest<{ Querystring: { atomic: boolean } }>, reply: FastifyReply) => {
-      const tenantId = tenantOf(request);
-      const type = mediaType(request);
-      const atomic = request.query.atomic;
-      const format: ItemFormat = type.startsWith('application/cloudevents')
-        ? 'cloudevent'
-        : 'envelope';
-      const failure: { error?: NdjsonSyntaxError } = {};
-      const batches =
-        type === NDJSON_TYPE
-          ? ndjsonBatches(request.body as Readable, failure, atomic, options.ndjsonBatchSize)
-          : [jsonItems(request.body, type)];
-      const stop = app.metrics.ingestBatchSeconds.startTimer();
-      try {
-        const result = await options.ingestor.ingest(tenantId, batches, { format, atomic });
-        countOutcomes(app, result);
-        if (failure.error) {
-          return reply
-            .status(400)
-            .send({ ...errorBody('invalid_body', failure.error.message), ...result });
-        }
-        return result;
-      } catch (error) {
-        if (error instanceof AtomicBatchRejected) {
-          countOutcomes(app, error.result);
-          const message = 'the batch was rejected as a whole (atomic=true); nothing was stored';
-          return reply
-            .status(422)
-            .send({ ...errorBody('batch_rejected', message), ...error.result });
-        }
-        if (error instanceof NdjsonSyntaxError) {
-          const body = { accepted: 0, duplicates: 0, rejected: 0, errors: [] };
-          return reply.status(400).send({
-            ...errorBody('invalid_body', `${error.message}; nothing was stored (atomic=true)`),
-            ...body,
-          });
-        }
-        throw error;
-      } finally {
-        stop();
-      }
-    },
+  },
+  response: {
+    200: Type.Ref(IngestResponse),
+    // IngestRejected first: the serializer takes the first branch that fits, and ErrorResponse fits it too.
+    400: Type.Union([Type.Ref(IngestRejected), Type.Ref(ErrorResponse)]),
+    401: Type.Ref(ErrorResponse),
+    403: Type.Ref(ErrorResponse),
+    413: Type.Ref(ErrorResponse),
+    415: Type.Ref(ErrorResponse),
+    422: Type.Ref(IngestRejected),
+  },
+};
+
+/** The reply to a body refused as a whole: an atomic batch with a rejected event or a bad line. */
+function refusedBatch(app: FastifyInstance, error: unknown, reply: FastifyReply) {
+  if (error instanceof AtomicBatchRejected) {
+    countOutcomes(app, error.result);
+    const message = 'the batch was rejected as a whole (atomic=true); nothing was stored';
+    return reply.status(422).send({ ...errorBody('batch_rejected', message), ...error.result });
+  }
+  if (error instanceof NdjsonSyntaxError) {
+    const body = { accepted: 0, duplicates: 0, rejected: 0, errors: [] };
+    return reply.status(400).send({
+      ...errorBody('invalid_body', `${error.message}; nothing was stored (atomic=true)`),
+      ...body,
+    });
+  }
+  throw error;
+}
+
+async function ingest(
+  app: FastifyInstance,
+  options: EventsRoutesOptions,
+  request: FastifyRequest<{ Querystring: { atomic: boolean } }>,
+  reply: FastifyReply,
+) {
+  const tenantId = tenantOf(request);
+  const type = mediaType(request);
+  const atomic = request.query.atomic;
+  const format: ItemFormat = type.startsWith('application/cloudevents') ? 'cloudevent' : 'envelope';
+  const failure: { error?: NdjsonSyntaxError } = {};
+  const batches =
+    type === NDJSON_TYPE
+      ? ndjsonBatches(request.body as Readable, failure, atomic, options.ndjsonBatchSize)
+      : [jsonItems(request.body, type)];
+  const stop = app.metrics.ingestBatchSeconds.startTimer();
+  try {
+    const result = await options.ingestor.ingest(tenantId, batches, { format, atomic });
+    countOutcomes(app, result);
+    if (failure.error) {
+      return reply
+        .status(400)
+        .send({ ...errorBody('invalid_body', failure.error.message), ...result });
+    }
+    return result;
+  } catch (error) {
+    return refusedBatch(app, error, reply);
+  } finally {
+    stop();
+  }
+}
+
+export default function eventsRoutes(app: FastifyInstance, options: EventsRoutesOptions): void {
+  app.post(
+    '/v1/events',
+    { config: { scope: 'events:write' }, validatorCompiler: queryValidator, schema: ingestSchema },
+    async (request: FastifyRequest<{ Querystring: { atomic: boolean } }>, reply: FastifyReply) =>
+      ingest(app, options, request, reply),
   );
 }

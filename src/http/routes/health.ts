@@ -1,9 +1,6 @@
 /** Liveness and readiness (api.md): `/readyz` checks the database answers and is fully migrated. */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { sql, type Kysely } from 'kysely';
-import { pendingMigrations } from '../../storage/migrator.js';
-import type { DB } from '../../storage/schema.js';
 
 const Health = Type.Object({
   status: Type.String(),
@@ -11,7 +8,12 @@ const Health = Type.Object({
   pending_migrations: Type.Optional(Type.Array(Type.String())),
 });
 
-export default function healthRoutes(app: FastifyInstance, options: { db: Kysely<DB> }): void {
+export interface HealthRoutesOptions {
+  /** Whether the database answers, and the migrations on disk it has not applied. */
+  readiness: () => Promise<{ reachable: boolean; pendingMigrations: string[] }>;
+}
+
+export default function healthRoutes(app: FastifyInstance, options: HealthRoutesOptions): void {
   app.get(
     '/healthz',
     {
@@ -35,12 +37,10 @@ export default function healthRoutes(app: FastifyInstance, options: { db: Kysely
       },
     },
     async (_request, reply) => {
-      try {
-        await sql`select 1`.execute(options.db);
-      } catch {
+      const { reachable, pendingMigrations: pending } = await options.readiness();
+      if (!reachable) {
         return reply.status(503).send({ status: 'unavailable', database: 'unreachable' });
       }
-      const pending = await pendingMigrations(options.db);
       if (pending.length > 0) {
         return reply
           .status(503)

@@ -20,11 +20,8 @@ import {
   type ContributionKind,
 } from '../../../src/core/aggregate/types.js';
 import { ROLLUPS, rollupCopyText, rollupRowsJson } from '../../../src/storage/rollup.repository.js';
-import {
-  decodeContributions,
-  encodeContributions,
-  isoString,
-} from '../../../src/storage/ticket-state.repository.js';
+import { decodeContributions, encodeContributions } from '../../../src/storage/derived-rows.js';
+import { isoString } from '../../../src/storage/iso-string.js';
 
 type Rec = Record<string, unknown>;
 const runs = { numRuns: 500 };

@@ -9,15 +9,13 @@ import { deriveTicket, foldTicket, type FoldContext } from '../../../src/core/ti
 import { CsvParser, CsvSyntaxError, parseCsv } from '../../../src/importers/csv.js';
 import {
   groupIncidents,
-  label,
-  mapIncident,
   parseUciDateTime,
   uciHeader,
   uciRow,
   UciFormatError,
   type UciRow,
-  type UciWireEvent,
-} from '../../../src/importers/uci-servicenow.js';
+} from '../../../src/importers/uci-rows.js';
+import { label, mapIncident, type UciWireEvent } from '../../../src/importers/uci-servicenow.js';
 import { toCoreEvent } from '../../../src/ingest/to-core-event.js';
 import { validateEvent } from '../../../src/ingest/validate-event.js';
 

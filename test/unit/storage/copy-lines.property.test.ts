@@ -21,7 +21,7 @@ import {
   ticketCopyLine,
   ticketJson,
   type TicketWrite,
-} from '../../../src/storage/ticket-state.repository.js';
+} from '../../../src/storage/derived-rows.js';
 import { GEN_POLICIES, ticketStreams } from '../../factories/arbitraries.js';
 import { foldContext } from '../../factories/context.js';
 

@@ -1,0 +1,369 @@
+/**
+ * What scripts/generate-queries.ts renders into queries/, and how: the sample arguments each
+ * exported function of a repository is called with ({@link SAMPLES}), and which SQL outside the
+ * repositories it leaves out.
+ *
+ * SAMPLES is keyed by function name, not by module: a function moving between repositories keeps
+ * its samples. Every exported function of a repository is listed — with sample calls, or as
+ * `{ skip: reason }` when it runs no SQL (one that takes a database cannot be skipped).
+ */
+import type { CopyIn } from '../src/storage/database.js';
+
+export type Row = Record<string, unknown>;
+
+/** What a sample's arguments may use besides plain values. */
+export interface SampleContext {
+  /** Records the COPY statement: the server's bulk path. */
+  copyIn: CopyIn;
+  /** Records the COPY statement, then fails as a duplicate key would (SQLSTATE 23505). */
+  copyInDuplicate: CopyIn;
+}
+
+export interface SampleCall {
+  /** Names the call after the function's name; required when a function has several calls. */
+  label?: string;
+  /** The arguments after the database (which the renderer passes first). */
+  args: (ctx: SampleContext) => unknown[];
+  /** The rows each statement answers, by its index in the call (default: none). */
+  rows?: Row[] | ((index: number) => Row[]);
+}
+
+export type Sample = SampleCall[] | { skip: string };
+export type SampleTable = Readonly<Record<string, Sample>>;
+
+const TENANT = '00000000-0000-4000-8000-000000000001';
+const JOB = '00000000-0000-4000-8000-000000000002';
+const EPOCH = new Date(0);
+const one = (label: string, args: SampleCall['args'], rows?: SampleCall['rows']): SampleCall =>
+  rows === undefined ? { label, args } : { label, args, rows };
+
+/** A ticket write with one row of each derived table; `previous` as the cache would hold it. */
+function ticketWrite(ticketId: string, extra: Row = {}): Row {
+  return {
+    ticketId,
+    state: { last: { occurredAt: 0, seq: 1 } },
+    derived: {
+      ticket: { exists: true, status: 'open', created_at: 0, deleted: false, group: 'tier1' },
+      clocks: [{ metric: 'first_response', cycle: 0, status: 'active', started_at: 0 }],
+      contacts: [{ ended_at: 0, started_at: 0, handle_seconds: 60 }],
+      backlog_segments: [{ from: 0, to: null, status: 'open', calendar_id: 'office' }],
+    },
+    contributions: [],
+    configRevision: 1,
+    ...extra,
+  };
+}
+
+/**
+ * Two existing tickets: one whose stored rows are unknown (all replaced), one whose cached rows
+ * include rows no longer derived (deleted by key).
+ */
+const TICKET_WRITES = [
+  ticketWrite('T-1'),
+  ticketWrite('T-2', {
+    previous: {
+      clocks: 'T-2\tnext_response\t1\t',
+      contacts: 'T-2\t0\t\nT-2\t1\t',
+      segments: 'T-2\t0\t\nT-2\t1\t',
+    },
+  }),
+];
+
+/** One contribution of every rollup kind, each with a non-zero measure. */
+const CONTRIBUTIONS = (
+  [
+    ['sla', 'achieved'],
+    ['fcr', 'solved'],
+    ['volume', 'created'],
+    ['handle_time', 'contacts'],
+    ['escalation', 'escalations'],
+    ['reassignment', 'reassignments'],
+    ['backlog_flow', 'entered'],
+  ] as const
+).map(([kind, measure]) => ({ kind, bucket: 0, dims: {}, measures: { [measure]: 1 } }));
+
+const DAY_MS = 86_400_000;
+const PRIORITY_FILTER = [{ column: 'priority', values: ['high', 'urgent'] }];
+/** KPI ranges: a day as one period, and two days by day, team and metric. */
+const WHOLE_DAY = { from: 0, to: DAY_MS, periodStarts: null, groupBy: [], filters: [] };
+const BY_DAY_AND_TEAM = {
+  from: 0,
+  to: 2 * DAY_MS,
+  periodStarts: [0, DAY_MS],
+  groupBy: ['team', 'metric'],
+  filters: PRIORITY_FILTER,
+};
+
+const JOB_ROW = {
+  tenant_id: TENANT,
+  job_id: JOB,
+  scope: 'all',
+  scope_from: null,
+  cursor: null,
+  started_at: null,
+  total: 10,
+  done: 0,
+};
+
+/**
+ * Every exported function of every repository, by name: sample calls, or why it runs no SQL.
+ * A function with branches in its SQL has a call per branch worth reviewing.
+ */
+export const SAMPLES: SampleTable = {
+  // calendar.repository
+  insertCalendarVersion: [
+    {
+      args: () => [TENANT, 'office', 0, { timezone: 'UTC', week: {} }],
+      rows: [
+        {
+          calendar_id: 'office',
+          version: 1,
+          effective_from: EPOCH,
+          definition: {},
+          created_at: EPOCH,
+        },
+      ],
+    },
+  ],
+  listCalendarVersions: [
+    one('every calendar', () => [TENANT]),
+    one('one calendar', () => [TENANT, 'office']),
+  ],
+
+  // data-version.repository
+  bumpDataVersion: [{ args: () => [TENANT] }],
+  readDataVersion: [{ args: () => [TENANT] }],
+
+  // kpi.repository
+  sumRollup: [
+    one('one period, not grouped', () => [TENANT, 'sla', ['achieved', 'breached'], WHOLE_DAY]),
+    one('by period and group, filtered', () => [
+      TENANT,
+      'sla',
+      ['achieved', 'breached'],
+      BY_DAY_AND_TEAM,
+    ]),
+  ],
+  sumSketch: [
+    one('one period, not grouped', () => [TENANT, 'sla_sketch', 'elapsed', WHOLE_DAY]),
+    one('by period and group, filtered', () => [
+      TENANT,
+      'handle_sketch',
+      'handle',
+      BY_DAY_AND_TEAM,
+    ]),
+  ],
+  countOverdueClocks: [
+    one('one period, not grouped', () => [TENANT, DAY_MS, WHOLE_DAY]),
+    one('by period and group, filtered', () => [TENANT, DAY_MS, BY_DAY_AND_TEAM]),
+  ],
+  backlogAt: [
+    one('not grouped', () => [TENANT, [0, DAY_MS], [], []]),
+    one('grouped, filtered', () => [TENANT, [0, DAY_MS], ['team', 'policy'], PRIORITY_FILTER]),
+  ],
+
+  listPendingFcr: [{ args: () => [TENANT, 0, 2 * DAY_MS, DAY_MS, 7 * DAY_MS] }],
+
+  // recompute-job.repository
+  createRecomputeJob: [
+    one('every ticket, nothing to do', () => [TENANT, 'calendar changed', { kind: 'all' }]),
+    one('tickets active since', () => [TENANT, 'policy changed', { kind: 'activity', from: 0 }], [
+      { n: '3' },
+    ]),
+    one('tickets created since', () => [TENANT, 'policy changed', { kind: 'created', from: 0 }], [
+      { n: '3' },
+    ]),
+  ],
+  findRecomputeJob: [{ args: () => [TENANT, JOB] }],
+  nextPendingRecomputeJob: [{ args: () => [] }],
+  markRecomputeJobFailed: [{ args: () => [TENANT, JOB, 'boom'] }],
+  lockRecomputeJob: [{ args: () => [TENANT, JOB], rows: [JOB_ROW] }],
+  nextRecomputeBatch: [
+    one('first batch, every ticket', () => [JOB_ROW, 500]),
+    one('after the cursor, tickets active since', () => [
+      { ...JOB_ROW, scope: 'activity', scope_from: EPOCH, cursor: 'T-1' },
+      500,
+    ]),
+    one('after the cursor, tickets created since', () => [
+      { ...JOB_ROW, scope: 'created', scope_from: EPOCH, cursor: 'T-1' },
+      500,
+    ]),
+  ],
+  recordRecomputeBatch: [
+    one('first batch', () => [JOB_ROW, 5, 'T-5', false]),
+    one('last batch', () => [{ ...JOB_ROW, started_at: EPOCH, done: 5 }, 5, 'T-10', true]),
+  ],
+
+  // rollup.repository
+  applyRollupDeltas: [
+    one('by insert', () => [TENANT, CONTRIBUTIONS]),
+    one('by COPY (server)', ({ copyIn }) => [TENANT, CONTRIBUTIONS, copyIn]),
+  ],
+  compactRollups: [{ args: () => [TENANT], rows: [{ before: '2', after: '1' }] }],
+  readRollups: [{ args: () => [TENANT] }],
+  clearDerived: [{ args: () => [TENANT] }],
+  rollupRowsJson: { skip: 'serialises rows for applyRollupDeltas' },
+  rollupCopyText: { skip: 'serialises rows for applyRollupDeltas' },
+
+  // sla-policy.repository
+  insertPolicyVersion: [
+    {
+      args: () => [TENANT, 0, []],
+      rows: [{ version: 1, effective_from: EPOCH, policies: [], created_at: EPOCH }],
+    },
+  ],
+  listPolicyVersions: [{ args: () => [TENANT] }],
+
+  // tenant.repository
+  createTenant: [{ args: () => ['default'] }],
+  countTenants: [{ args: () => [], rows: [{ n: '1' }] }],
+  findTenant: [{ args: () => [TENANT] }],
+  createApiKey: [
+    { args: () => [{ tenantId: TENANT, name: 'admin', scopes: ['admin'], key: 'dm_sample' }] },
+  ],
+  findApiKey: [{ args: () => ['dm_sample'] }],
+  listApiKeys: [one('every tenant', () => []), one('one tenant', () => [TENANT])],
+  revokeApiKey: [
+    one('any tenant', () => ['abcdefgh']),
+    one('one tenant', () => ['abcdefgh', TENANT]),
+  ],
+  findTenantSettings: [
+    {
+      args: () => [TENANT],
+      rows: [
+        { tenant_id: TENANT, name: 'default', timezone: 'UTC', default_calendar_id: 'office' },
+      ],
+    },
+  ],
+  updateTenantSettings: [
+    {
+      args: () => [
+        TENANT,
+        { name: 'Acme', timezone: 'Europe/Paris', default_calendar_id: 'office' },
+      ],
+      rows: [{ default_calendar_id: 'office' }],
+    },
+  ],
+  readConfigRevision: [
+    one('plain read', () => [TENANT, false]),
+    one('share-locked', () => [TENANT, true]),
+  ],
+  bumpConfigRevision: [{ args: () => [TENANT] }],
+  hashKey: { skip: 'hashes a key in memory' },
+  generateKey: { skip: 'generates a key in memory' },
+  keyIdOf: { skip: 'reads the key id off a key' },
+  isScope: { skip: 'a type guard' },
+  hasScope: { skip: 'compares scopes in memory' },
+
+  // ticket-event.repository
+  insertEvents: [
+    {
+      args: () => [
+        TENANT,
+        [
+          {
+            eventId: 'E-1',
+            ticketId: 'T-1',
+            type: 'ticket.created',
+            occurredAt: 0,
+            actorType: 'agent',
+            actorId: 'A-1',
+            dataJson: '{}',
+            contentHash: '00',
+          },
+        ],
+      ],
+    },
+  ],
+  findContentHashes: [{ args: () => [TENANT, ['E-1', 'E-2']] }],
+  countEvents: [{ args: () => [TENANT], rows: [{ n: '0' }] }],
+  allocateSeqs: [{ args: () => [2], rows: [{ s: '1,2' }] }],
+  loadTicketEvents: [{ args: () => [TENANT, ['T-1', 'T-2']] }],
+  eventsCopyText: { skip: 'serialises events as COPY text (COPY_EVENTS_STATEMENT)' },
+  coreEventData: { skip: 'converts stored event data in memory' },
+  storedEventToCore: { skip: 'converts a stored event in memory' },
+
+  // ticket-fold-failure.repository
+  recordFoldFailures: [{ args: () => [TENANT, new Map([['T-1', 'boom']])] }],
+  clearFoldFailures: [{ args: () => [TENANT, ['T-1']] }],
+  listFoldFailures: [{ args: () => [TENANT] }],
+
+  // ticket-read.repository
+  findDerivedTicket: [{ args: () => [TENANT, 'T-1'] }],
+  listTicketClocks: [{ args: () => [TENANT, 'T-1'] }],
+
+  // ticket-lock.repository, ticket-write.repository
+  lockTickets: [
+    one('stored tickets', () => [TENANT, ['T-2', 'T-1']], [
+      {
+        ticket_id: 'T-1',
+        exists: true,
+        rev: '1',
+        config_revision: 1,
+        fold_failed: false,
+        xid: '2',
+      },
+    ]),
+    one(
+      'only new tickets',
+      () => [TENANT, ['T-3']],
+      (i) => (i === 0 ? [] : [{ xid: '2' }]),
+    ),
+  ],
+  loadContributions: [{ args: () => [TENANT, ['T-1', 'T-2']] }],
+  insertTickets: [
+    one('by insert', () => [TENANT, TICKET_WRITES, '2']),
+    one('by COPY (server)', ({ copyIn }) => [TENANT, TICKET_WRITES, '2', copyIn]),
+    one('by COPY, another transaction created one of them', ({ copyInDuplicate }) => [
+      TENANT,
+      TICKET_WRITES,
+      '2',
+      copyInDuplicate,
+    ]),
+  ],
+  writeTickets: [
+    one('by upsert', () => [TENANT, TICKET_WRITES]),
+    one('by COPY (server)', ({ copyIn }) => [TENANT, TICKET_WRITES, copyIn]),
+  ],
+  planTicketWrites: { skip: 'plans the rows writeTickets sends, in memory' },
+
+  // work-queue.repository
+  listQueueClocks: [
+    one('first page', () => [TENANT, { limit: 50 }, EPOCH]),
+    one('breached, one metric, after a key', () => [
+      TENANT,
+      {
+        slaStatus: 'breached',
+        metric: 'first_response',
+        after: {
+          due: '1970-01-01T00:00:00.000Z',
+          ticketId: 'T-1',
+          metric: 'first_response',
+          cycle: 0,
+        },
+        limit: 50,
+      },
+      EPOCH,
+    ]),
+    one('at risk', () => [TENANT, { slaStatus: 'at_risk', limit: 50 }, EPOCH]),
+    one('active', () => [TENANT, { slaStatus: 'active', limit: 50 }, EPOCH]),
+    one('paused', () => [TENANT, { slaStatus: 'paused', limit: 50 }, EPOCH]),
+  ],
+};
+
+/**
+ * Modules (relative to src/, `/`-separated) whose SQL is not about tenant data: not rendered.
+ */
+export const NOT_TENANT_DATA: Readonly<Record<string, string>> = {
+  'storage/migrator.ts': 'migrations: the schema, not tenant data (migrations/ is their record)',
+  'storage/readiness.ts': 'the readiness probe (select 1)',
+};
+
+/**
+ * Modules (relative to src/) allowed Kysely builder calls outside a repository, which cannot be
+ * rendered without running them. Each is a query to move into a repository.
+ */
+export const BUILDER_CALLS_NOT_RENDERED: Readonly<Record<string, string>> = {
+  'cli/commands.ts':
+    'the tenant listings of `deskmetrics tenants list` and of commands run on every tenant: to move into tenant.repository.ts',
+};

@@ -1,0 +1,122 @@
+/**
+ * Reporting periods (api.md, "KPI parameters"): the local `hour`, `day`, ISO `week` (Monday) or
+ * `month` of an IANA zone, as UTC instants. A local day is 23, 24 or 25 hours on DST days; a
+ * period boundary that falls in a DST gap starts at the first instant that exists after it.
+ *
+ * Periods tile `[from, to)`: the first period is the one containing `from` (its `start` may lie
+ * before `from`, as the spec's example shows), the last the one containing `to − 1 ms`. A figure
+ * belongs to the period containing its attribution instant, clipped to `[from, to)`.
+ */
+import { DateTime, IANAZone } from 'luxon';
+
+export const INTERVALS = ['none', 'hour', 'day', 'week', 'month'] as const;
+export type Interval = (typeof INTERVALS)[number];
+
+export interface Period {
+  /** The period's local start, as a UTC instant (ms). */
+  start: number;
+  /** The next period's start (exclusive end), as a UTC instant (ms). */
+  end: number;
+}
+
+/** Whether `zone` names an IANA zone luxon (and so the platform's ICU data) knows. */
+export function isKnownZone(zone: string): boolean {
+  return IANAZone.isValidZone(zone);
+}
+
+type Unit = Exclude<Interval, 'none'>;
+
+/** The start of the local `unit` containing `at`, as a UTC instant. */
+export function periodStart(at: number, unit: Unit, zone: string): number {
+  const local = DateTime.fromMillis(at, { zone });
+  const start = unit === 'week' ? local.startOf('week') : local.startOf(unit);
+  return start.toMillis();
+}
+
+/** The start of the local `unit` after the one starting at `start`. */
+function nextStart(start: number, unit: Unit, zone: string): number {
+  const local = DateTime.fromMillis(start, { zone });
+  const step =
+    unit === 'hour'
+      ? { hours: 1 }
+      : unit === 'day'
+        ? { days: 1 }
+        : unit === 'week'
+          ? { weeks: 1 }
+          : { months: 1 };
+  // Calendar arithmetic on the local start: `plus({ days: 1 })` keeps the wall time, so a day
+  // is 23 or 25 hours across a DST change; hours add absolute time.
+  const next = local.plus(step);
+  const aligned =
+    unit === 'hour' ? next.startOf('hour') : next.startOf(unit === 'week' ? 'week' : unit);
+  const ms = aligned.toMillis();
+  // An hour boundary repeated by a DST fall-back (two local 01:00s) must still move forward.
+  return ms > start ? ms : start + 3_600_000;
+}
+
+/**
+ * The periods covering `[from, to)` (`from < to`). With `none`, one period: `[from, to)` itself.
+ * `limit` bounds how many are produced; more is reported as `undefined`.
+ */
+export function periodsOf(
+  from: number,
+  to: number,
+  interval: Interval,
+  zone: string,
+  limit = Infinity,
+): Period[] | undefined {
+  if (interval === 'none') return [{ start: from, end: to }];
+  const periods: Period[] = [];
+  let start = periodStart(from, interval, zone);
+  while (start < to) {
+    if (periods.length >= limit) return undefined;
+    const end = nextStart(start, interval, zone);
+    periods.push({ start, end });
+    start = end;
+  }
+  return periods;
+}
+
+/** Index of the period of `periods` (sorted, contiguous) containing `at`, or -1. */
+export function periodIndex(periods: readonly Period[], at: number): number {
+  let lo = 0;
+  let hi = periods.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const p = periods[mid]!;
+    if (at < p.start) hi = mid - 1;
+    else if (at >= p.end) lo = mid + 1;
+    else return mid;
+  }
+  return -1;
+}
+
+/** Whole local months (or days) between two local boundaries, when both are such boundaries. */
+function wholeUnits(from: DateTime, to: DateTime, unit: 'months' | 'days'): number | undefined {
+  const start = unit === 'months' ? 'month' : 'day';
+  if (+from.startOf(start) !== +from || +to.startOf(start) !== +to) return undefined;
+  const n = Math.round(to.diff(from, unit).get(unit));
+  return n > 0 && +from.plus({ [unit]: n }) === +to ? n : undefined;
+}
+
+/**
+ * How `compare` moves an instant of `[from, to)` into its comparison window (api.md `compare`).
+ * `previous_year`: the same local date and time a year earlier (29 February → 28 February).
+ * `previous_period`: the window just before, of the same calendar length — whole local months
+ * step back by months (October → September), whole local days by days (a DST week stays a
+ * week), anything else by its duration.
+ */
+export function comparisonShift(
+  from: number,
+  to: number,
+  compare: 'previous_period' | 'previous_year',
+  zone: string,
+): (t: number) => number {
+  const local = (t: number) => DateTime.fromMillis(t, { zone });
+  if (compare === 'previous_year') return (t) => local(t).minus({ years: 1 }).toMillis();
+  const months = wholeUnits(local(from), local(to), 'months');
+  if (months !== undefined) return (t) => local(t).minus({ months }).toMillis();
+  const days = wholeUnits(local(from), local(to), 'days');
+  if (days !== undefined) return (t) => local(t).minus({ days }).toMillis();
+  return (t) => t - (to - from);
+}

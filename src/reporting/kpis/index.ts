@@ -1,0 +1,111 @@
+/**
+ * The KPI API's one entry point (api.md `/v1/kpis/*`): parses the query, derives the answer's
+ * ETag, and answers — or says the caller's copy is current.
+ *
+ * The ETag is derived from the tenant's data version (every ingest, recomputation, compaction or
+ * rebuild adds one to it), the endpoint, the query as parsed (with the tenant's default zone
+ * resolved) and, for answers that change with the clock alone, the query time: an SLA range
+ * reaching past now (a running clock becomes breached at `due_at` with no event), an FCR range
+ * whose reopen windows are still open, a backlog as of now. Such answers never match an older
+ * ETag; every other answer keeps its ETag until the data changes, and is never stale.
+ */
+import { createHash } from 'node:crypto';
+import { readDataVersion } from '../../storage/data-version.repository.js';
+import { FCR_WINDOW_DAYS } from '../../tenant-config/fold-context.js';
+import { getTenantSettings } from '../../tenant-config/tenant-settings.js';
+import type { BacklogDeps } from './backlog.js';
+import { backlogKpi, backlogTrendKpi } from './backlog-kpis.js';
+import { runRangeKpi, type RangeKpi } from './grouped.js';
+import { parseKpiQuery, type RawKpiQuery } from './query.js';
+import {
+  fcrKpi,
+  handleTimeKpi,
+  RANGE_GROUPS,
+  SLA_GROUPS,
+  slaKpi,
+  volumeKpi,
+  type KpiDeps,
+} from './range-kpis.js';
+
+export { KpiParamError } from './query.js';
+
+export const KPI_ENDPOINTS = [
+  'sla',
+  'fcr',
+  'handle-time',
+  'volume',
+  'backlog',
+  'backlog-trend',
+] as const;
+export type KpiEndpoint = (typeof KPI_ENDPOINTS)[number];
+
+export type KpiServiceDeps = KpiDeps & BacklogDeps;
+
+const RANGE: Record<string, { kpi: RangeKpi<KpiDeps>; groups: typeof SLA_GROUPS }> = {
+  sla: { kpi: slaKpi, groups: SLA_GROUPS },
+  fcr: { kpi: fcrKpi, groups: RANGE_GROUPS },
+  'handle-time': { kpi: handleTimeKpi, groups: RANGE_GROUPS },
+  volume: { kpi: volumeKpi, groups: RANGE_GROUPS },
+};
+
+export type KpiAnswer =
+  { notModified: true; etag: string } | { notModified: false; etag: string; body: unknown };
+
+/** Whether the answer can change with the clock alone, for a query with `to` (or none). */
+function clockDependent(endpoint: KpiEndpoint, raw: RawKpiQuery, to: number | null, now: number) {
+  if (endpoint === 'sla') return to === null || to > now;
+  if (endpoint === 'fcr') return to === null || to + FCR_WINDOW_DAYS * 86_400_000 > now;
+  if (endpoint === 'backlog') return raw.as_of === undefined;
+  return false;
+}
+
+function etagOf(parts: readonly unknown[]): string {
+  return `"${createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 27)}"`;
+}
+
+/** Whether an `If-None-Match` header value names `etag` (a list, weak forms, or `*`). */
+export function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  return header.split(',').some((t) => {
+    const tag = t.trim().replace(/^W\//, '');
+    return tag === '*' || tag === etag;
+  });
+}
+
+async function compute(
+  deps: KpiServiceDeps,
+  tenantId: string,
+  endpoint: KpiEndpoint,
+  raw: RawKpiQuery,
+  context: { now: number; tenantZone: string },
+): Promise<{ parsed: unknown; to: number | null; run: () => Promise<unknown> }> {
+  if (endpoint === 'backlog') {
+    return { parsed: raw, to: null, run: () => backlogKpi(deps, tenantId, raw, context) };
+  }
+  if (endpoint === 'backlog-trend') {
+    return { parsed: raw, to: null, run: () => backlogTrendKpi(deps, tenantId, raw, context) };
+  }
+  const { kpi, groups } = RANGE[endpoint]!;
+  const q = parseKpiQuery(raw, context.tenantZone, groups);
+  return { parsed: q, to: q.to, run: () => runRangeKpi(kpi, deps, tenantId, q, context.now) };
+}
+
+/** Answers one KPI request; with `ifNoneMatch` naming the current ETag, answers "not modified". */
+export async function answerKpi(
+  deps: KpiServiceDeps,
+  tenantId: string,
+  endpoint: KpiEndpoint,
+  raw: RawKpiQuery,
+  options: { now: number; ifNoneMatch?: string | undefined },
+): Promise<KpiAnswer> {
+  const [settings, version] = await Promise.all([
+    getTenantSettings(deps, tenantId),
+    readDataVersion(deps.db, tenantId),
+  ]);
+  const context = { now: options.now, tenantZone: settings.timezone };
+  const { parsed, to, run } = await compute(deps, tenantId, endpoint, raw, context);
+  const clock = clockDependent(endpoint, raw, to, options.now) ? options.now : null;
+  const etag = etagOf([version, endpoint, parsed, settings.timezone, clock]);
+  if (matchesEtag(options.ifNoneMatch, etag)) return { notModified: true, etag };
+  return { notModified: false, etag, body: await run() };
+}
