@@ -90,6 +90,26 @@ where
 order by
   "created_at";
 
+-- listTenantIds
+select
+  "tenant_id"
+from
+  "tenant"
+order by
+  "tenant_id";
+
+-- listTenants
+select
+  "tenant_id",
+  "name",
+  "timezone"
+from
+  "tenant";
+
+-- lockFirstTenantCreation
+select
+  pg_advisory_xact_lock(7391004222);
+
 -- readConfigRevision: plain read
 select
   config_revision,

@@ -23,6 +23,46 @@ select
 from
   generate_series(1, $1::int);
 
+-- copyEvents: all new
+savepoint copy_events;
+
+copy ticket_event (
+  tenant_id,
+  event_id,
+  seq,
+  ticket_id,
+  type,
+  occurred_at,
+  actor_type,
+  actor_id,
+  data,
+  content_hash
+)
+from
+  stdin;
+
+release savepoint copy_events;
+
+-- copyEvents: an id already stored
+savepoint copy_events;
+
+copy ticket_event (
+  tenant_id,
+  event_id,
+  seq,
+  ticket_id,
+  type,
+  occurred_at,
+  actor_type,
+  actor_id,
+  data,
+  content_hash
+)
+from
+  stdin;
+
+rollback to savepoint copy_events;
+
 -- countEvents
 select
   count(*) as "n"

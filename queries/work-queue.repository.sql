@@ -48,7 +48,7 @@ where
     c.breached_at is not null
     or (
       c.status = 'active'
-      and c.due_at <= $2
+      and c.due_at < $2
     )
   )
   and c.metric = $3
@@ -85,7 +85,7 @@ where
   and (
     c.status = 'active'
     and c.at_risk_at <= $2
-    and c.due_at > $3
+    and c.due_at >= $3
   )
   and true
   and true
@@ -115,7 +115,7 @@ where
   and not t.deleted
   and (
     c.status = 'active'
-    and c.due_at > $2
+    and c.due_at >= $2
   )
   and true
   and true

@@ -12,10 +12,10 @@
  * go to the file of the module it is in when the queries are generated. Exported constants that
  * hold a statement (a COPY) are rendered too.
  *
- * SQL written elsewhere in src/ (sql`…` templates outside repositories) is rendered from its text,
- * with each `${…}` as a placeholder parameter `$n`. A Kysely builder call outside a repository
- * cannot be rendered that way: it fails the generation unless BUILDER_CALLS_NOT_RENDERED names its
- * module. Modules in NOT_TENANT_DATA (migrations, probes) are left out.
+ * SQL belongs in the repositories. Should a sql`…` template run a statement elsewhere in src/, it
+ * is rendered from its text, with each `${…}` as a placeholder parameter `$n`. A Kysely builder
+ * call outside a repository cannot be rendered that way: it fails the generation. Modules in
+ * NOT_TENANT_DATA (migrations, probes) are left out.
  */
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
@@ -35,7 +35,6 @@ import ts from 'typescript';
 import type { Transaction } from '../src/storage/database.js';
 import type { DB } from '../src/storage/schema.js';
 import {
-  BUILDER_CALLS_NOT_RENDERED,
   NOT_TENANT_DATA,
   SAMPLES,
   type Row,
@@ -407,9 +406,7 @@ export async function renderQueries(options: RenderOptions = {}): Promise<Map<st
     }
     if (NOT_TENANT_DATA[inSrc] !== undefined) continue;
     const { statements, builderCalls } = scanSource(file, await readFile(file, 'utf8'));
-    if (builderCalls.length > 0 && BUILDER_CALLS_NOT_RENDERED[inSrc] === undefined) {
-      unrendered.push(...builderCalls);
-    }
+    unrendered.push(...builderCalls);
     if (statements.length > 0) {
       const note = 'rendered from the SQL text, not run: each ${…} is a placeholder $n';
       add(file, renderFile(displayPath(file), note, textSections(statements)));

@@ -94,6 +94,18 @@ const BY_DAY_AND_TEAM = {
   filters: PRIORITY_FILTER,
 };
 
+/** An event as ingest stores it (ticket-event.repository's EventRow). */
+const EVENT_ROW = {
+  eventId: 'E-1',
+  ticketId: 'T-1',
+  type: 'ticket.created',
+  occurredAt: 0,
+  actorType: 'agent',
+  actorId: 'A-1',
+  dataJson: '{}',
+  contentHash: '00',
+};
+
 const JOB_ROW = {
   tenant_id: TENANT,
   job_id: JOB,
@@ -164,6 +176,12 @@ export const SAMPLES: SampleTable = {
 
   listPendingFcr: [{ args: () => [TENANT, 0, 2 * DAY_MS, DAY_MS, 7 * DAY_MS] }],
 
+  // rebuild.repository
+  listAllTicketIds: [{ args: () => [TENANT] }],
+  loadStoredRows: (['ticket', 'sla_clock', 'contact', 'backlog_segment'] as const).map((table) =>
+    one(table, () => [TENANT, table, ['T-1', 'T-2']]),
+  ),
+
   // recompute-job.repository
   createRecomputeJob: [
     one('every ticket, nothing to do', () => [TENANT, 'calendar changed', { kind: 'all' }]),
@@ -218,6 +236,9 @@ export const SAMPLES: SampleTable = {
   createTenant: [{ args: () => ['default'] }],
   countTenants: [{ args: () => [], rows: [{ n: '1' }] }],
   findTenant: [{ args: () => [TENANT] }],
+  listTenants: [{ args: () => [] }],
+  listTenantIds: [{ args: () => [] }],
+  lockFirstTenantCreation: [{ args: () => [] }],
   createApiKey: [
     { args: () => [{ tenantId: TENANT, name: 'admin', scopes: ['admin'], key: 'dm_sample' }] },
   ],
@@ -256,28 +277,19 @@ export const SAMPLES: SampleTable = {
   hasScope: { skip: 'compares scopes in memory' },
 
   // ticket-event.repository
-  insertEvents: [
-    {
-      args: () => [
-        TENANT,
-        [
-          {
-            eventId: 'E-1',
-            ticketId: 'T-1',
-            type: 'ticket.created',
-            occurredAt: 0,
-            actorType: 'agent',
-            actorId: 'A-1',
-            dataJson: '{}',
-            contentHash: '00',
-          },
-        ],
-      ],
-    },
-  ],
+  insertEvents: [{ args: () => [TENANT, [EVENT_ROW]] }],
   findContentHashes: [{ args: () => [TENANT, ['E-1', 'E-2']] }],
   countEvents: [{ args: () => [TENANT], rows: [{ n: '0' }] }],
   allocateSeqs: [{ args: () => [2], rows: [{ s: '1,2' }] }],
+  copyEvents: [
+    one('all new', ({ copyIn }) => [TENANT, [EVENT_ROW], [1], copyIn]),
+    one('an id already stored', ({ copyInDuplicate }) => [
+      TENANT,
+      [EVENT_ROW],
+      [1],
+      copyInDuplicate,
+    ]),
+  ],
   loadTicketEvents: [{ args: () => [TENANT, ['T-1', 'T-2']] }],
   eventsCopyText: { skip: 'serialises events as COPY text (COPY_EVENTS_STATEMENT)' },
   coreEventData: { skip: 'converts stored event data in memory' },
@@ -357,13 +369,4 @@ export const SAMPLES: SampleTable = {
 export const NOT_TENANT_DATA: Readonly<Record<string, string>> = {
   'storage/migrator.ts': 'migrations: the schema, not tenant data (migrations/ is their record)',
   'storage/readiness.ts': 'the readiness probe (select 1)',
-};
-
-/**
- * Modules (relative to src/) allowed Kysely builder calls outside a repository, which cannot be
- * rendered without running them. Each is a query to move into a repository.
- */
-export const BUILDER_CALLS_NOT_RENDERED: Readonly<Record<string, string>> = {
-  'cli/commands.ts':
-    'the tenant listings of `deskmetrics tenants list` and of commands run on every tenant: to move into tenant.repository.ts',
 };

@@ -3,9 +3,14 @@
  * `DESKMETRICS_BOOTSTRAP_KEY` when set (so automation knows it in advance), otherwise generated
  * and returned so the caller can print it — once; only its hash is stored.
  */
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { DB } from './storage/schema.js';
-import { countTenants, createApiKey, createTenant } from './storage/tenant.repository.js';
+import {
+  countTenants,
+  createApiKey,
+  createTenant,
+  lockFirstTenantCreation,
+} from './storage/tenant.repository.js';
 
 export interface Bootstrap {
   tenantId: string;
@@ -19,7 +24,7 @@ export async function bootstrapTenant(
 ): Promise<Bootstrap | undefined> {
   return db.transaction().execute(async (trx) => {
     // Two processes starting at once must not both create a first tenant.
-    await sql`select pg_advisory_xact_lock(7391004222)`.execute(trx);
+    await lockFirstTenantCreation(trx);
     if ((await countTenants(trx)) > 0) return undefined;
     const tenantId = await createTenant(trx, 'default');
     const created = await createApiKey(trx, {

@@ -14,6 +14,8 @@ import {
   createApiKey,
   createTenant,
   listApiKeys,
+  listTenantIds,
+  listTenants,
   revokeApiKey,
 } from '../storage/tenant.repository.js';
 import { parseOptions, parseScopes, requireTenant, tenantIdOption } from './options.js';
@@ -62,8 +64,7 @@ export async function tenants(config: Config, args: string[]): Promise<number> {
       console.log(await createTenant(db, name!));
       return;
     }
-    const rows = await db.selectFrom('tenant').select(['tenant_id', 'name', 'timezone']).execute();
-    for (const t of rows) console.log(`${t.tenant_id}\t${t.name}\t${t.timezone}`);
+    for (const t of await listTenants(db)) console.log(`${t.tenant_id}\t${t.name}\t${t.timezone}`);
   });
   return 0;
 }
@@ -119,8 +120,7 @@ async function tenantIds(db: Db, only: string | undefined): Promise<string[]> {
     await requireTenant(db, only);
     return [only];
   }
-  const rows = await db.selectFrom('tenant').select('tenant_id').orderBy('tenant_id').execute();
-  return rows.map((t) => t.tenant_id);
+  return listTenantIds(db);
 }
 
 function tenantOption(args: string[]): string | undefined {

@@ -5,11 +5,9 @@
  * "accepted" the events are durable. `atomic` runs every batch in one transaction and rolls all of
  * it back on the first rejected event (validation error or conflict), reporting every error.
  */
-import { sql } from 'kysely';
 import {
   allocateSeqs,
-  COPY_EVENTS_STATEMENT,
-  eventsCopyText,
+  copyEvents,
   findContentHashes,
   insertEvents,
 } from '../storage/ticket-event.repository.js';
@@ -207,24 +205,12 @@ export class EventIngestor {
   private async writeEvents(tx: Transaction, tenantId: string, events: readonly PreparedEvent[]) {
     if (tx.copyIn) {
       const seqs = await allocateSeqs(tx.db, events.length);
-      await sql`savepoint copy_events`.execute(tx.db);
-      try {
-        await tx.copyIn(
-          COPY_EVENTS_STATEMENT,
-          eventsCopyText(
-            tenantId,
-            events.map((e) => e.row),
-            seqs,
-          ),
-        );
-        await sql`release savepoint copy_events`.execute(tx.db);
+      const rows = events.map((e) => e.row);
+      if (await copyEvents(tx.db, tenantId, rows, seqs, tx.copyIn)) {
         return {
           seqById: new Map(events.map((e, i) => [e.row.eventId, seqs[i]!])),
           hashes: new Map<string, string>(),
         };
-      } catch (error) {
-        if ((error as { code?: string }).code !== '23505') throw error;
-        await sql`rollback to savepoint copy_events`.execute(tx.db);
       }
     }
     const inserted = await insertEvents(

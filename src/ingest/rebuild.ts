@@ -4,7 +4,7 @@
  * `foldTicket` that live ingest uses. `rebuild` replaces all derived data in one transaction;
  * `verify` recomputes everything in memory and lists every difference from what is stored.
  */
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import {
   contributionKey,
   mergeContributions,
@@ -25,6 +25,11 @@ import {
   ticketJson,
   type TicketWrite,
 } from '../storage/derived-rows.js';
+import {
+  listAllTicketIds,
+  loadStoredRows,
+  type VerifiedTable,
+} from '../storage/rebuild.repository.js';
 import { loadContributions } from '../storage/ticket-lock.repository.js';
 import type { FoldContextProvider, TenantContext } from '../tenant-config/fold-context.js';
 import { loadTicketEvents, storedEventToCore } from '../storage/ticket-event.repository.js';
@@ -34,14 +39,6 @@ const BATCH = 500;
 
 type TicketRowsDerived = ReturnType<typeof deriveTicket>;
 
-async function allTicketIds(db: Kysely<DB>, tenantId: string): Promise<string[]> {
-  const { rows } = await sql<{ ticket_id: string }>`
-    select ticket_id from ticket_event where tenant_id = ${tenantId}::uuid
-    union select ticket_id from ticket where tenant_id = ${tenantId}::uuid
-    order by ticket_id`.execute(db);
-  return rows.map((r) => r.ticket_id);
-}
-
 /** Recomputes every derived row and rollup of the tenant from its events; returns tickets folded. */
 export async function rebuildTenant(
   db: Kysely<DB>,
@@ -50,7 +47,7 @@ export async function rebuildTenant(
 ): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const context = await contexts.forUpdate(trx, tenantId);
-    const ids = await allTicketIds(trx, tenantId);
+    const ids = await listAllTicketIds(trx, tenantId);
     await clearDerived(trx, tenantId);
     for (let i = 0; i < ids.length; i += BATCH) {
       const batch = ids.slice(i, i + BATCH);
@@ -82,14 +79,8 @@ function normalise(value: unknown): unknown {
   return value;
 }
 
-async function storedRows(db: Kysely<DB>, tenantId: string, table: string, ids: string[]) {
-  const { rows } = await sql<Record<string, unknown>>`
-    select d.* from unnest(${ids}::text[]) as x(id)
-    cross join lateral (
-      select * from ${sql.table(table)}
-      where tenant_id = ${tenantId}::uuid and ticket_id = x.id
-      offset 0
-    ) d`.execute(db);
+async function storedRows(db: Kysely<DB>, tenantId: string, table: VerifiedTable, ids: string[]) {
+  const rows = await loadStoredRows(db, tenantId, table, ids);
   const byTicket = new Map<string, Array<Record<string, unknown>>>();
   for (const { tenant_id: _t, ...row } of rows) {
     const id = row.ticket_id as string;
@@ -136,7 +127,7 @@ async function verifyBatch(
   for (const row of await loadTicketEvents(db, tenantId, ids))
     events.set(row.ticket_id, [...(events.get(row.ticket_id) ?? []), storedEventToCore(row)]);
   const [tickets, clocks, contacts, segments] = await Promise.all(
-    ['ticket', 'sla_clock', 'contact', 'backlog_segment'].map((t) =>
+    (['ticket', 'sla_clock', 'contact', 'backlog_segment'] as const).map((t) =>
       storedRows(db, tenantId, t, ids),
     ),
   );
@@ -197,7 +188,7 @@ export async function verifyTenant(
     .setIsolationLevel('repeatable read')
     .execute(async (trx) => {
       const context = await contexts.forUpdate(trx, tenantId);
-      const ids = await allTicketIds(trx, tenantId);
+      const ids = await listAllTicketIds(trx, tenantId);
       const failures = new Map(
         (await listFoldFailures(trx, tenantId)).map((f) => [f.ticketId, f.error]),
       );

@@ -46,7 +46,8 @@ export function clockView(
       paused += (now - asOf) / 1000;
     }
   }
-  if (open && status === 'active' && c.due_at !== null && c.due_at.getTime() <= now) {
+  // Breached once now passes due_at (metrics.md): at due_at itself a reply still achieves it.
+  if (open && status === 'active' && c.due_at !== null && c.due_at.getTime() < now) {
     status = 'breached';
     breachedAt = c.due_at;
   } else if (

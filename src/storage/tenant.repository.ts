@@ -56,6 +56,27 @@ export async function findTenant(db: Kysely<DB>, tenantId: string) {
   return db.selectFrom('tenant').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst();
 }
 
+/** Every tenant, as `deskmetrics tenants list` prints them. */
+export async function listTenants(
+  db: Kysely<DB>,
+): Promise<Array<{ tenant_id: string; name: string; timezone: string }>> {
+  return db.selectFrom('tenant').select(['tenant_id', 'name', 'timezone']).execute();
+}
+
+/** Every tenant's id, in order: the tenants a command run on all of them goes through. */
+export async function listTenantIds(db: Kysely<DB>): Promise<string[]> {
+  const rows = await db.selectFrom('tenant').select('tenant_id').orderBy('tenant_id').execute();
+  return rows.map((t) => t.tenant_id);
+}
+
+/**
+ * Takes the lock under which a first tenant is created on an empty database, held until the
+ * transaction ends: two processes starting at once must not both create one.
+ */
+export async function lockFirstTenantCreation(trx: Kysely<DB>): Promise<void> {
+  await sql`select pg_advisory_xact_lock(7391004222)`.execute(trx);
+}
+
 /** Stores `key` (generated when omitted) for the tenant; returns the key, shown once. */
 export async function createApiKey(
   db: Kysely<DB>,

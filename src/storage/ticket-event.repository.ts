@@ -7,6 +7,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Actor, EventType, TicketEvent } from '../core/events.js';
 import { parseRfc3339 } from '../core/time/rfc3339.js';
 import { copyField } from './copy-text.js';
+import type { CopyIn } from './database.js';
 import { isoString } from './iso-string.js';
 import type { DB } from './schema.js';
 
@@ -130,6 +131,31 @@ export async function allocateSeqs(db: Kysely<DB>, n: number): Promise<number[]>
 
 export const COPY_EVENTS_STATEMENT =
   'copy ticket_event (tenant_id, event_id, seq, ticket_id, type, occurred_at, actor_type, actor_id, data, content_hash) from stdin';
+
+/**
+ * The bulk path of a server: copies the rows in, `seqs[i]` for `rows[i]` (see {@link allocateSeqs}),
+ * under a savepoint. Returns false, having rolled back to the savepoint, when an event id is
+ * already stored (the COPY fails as a whole on the key): the caller then takes the row-by-row
+ * path of {@link insertEvents}, which skips what exists.
+ */
+export async function copyEvents(
+  db: Kysely<DB>,
+  tenantId: string,
+  rows: readonly EventRow[],
+  seqs: readonly number[],
+  copyIn: CopyIn,
+): Promise<boolean> {
+  await sql`savepoint copy_events`.execute(db);
+  try {
+    await copyIn(COPY_EVENTS_STATEMENT, eventsCopyText(tenantId, rows, seqs));
+    await sql`release savepoint copy_events`.execute(db);
+    return true;
+  } catch (error) {
+    if ((error as { code?: string }).code !== '23505') throw error;
+    await sql`rollback to savepoint copy_events`.execute(db);
+    return false;
+  }
+}
 
 /** The rows as COPY text, `seqs[i]` for `rows[i]`. */
 export function eventsCopyText(

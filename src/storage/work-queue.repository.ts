@@ -36,9 +36,9 @@ const due = sql`coalesce(c.due_at, 'infinity'::timestamptz)`;
 
 function statePredicate(slaStatus: string | undefined, now: Date): RawBuilder<unknown> {
   const states: Record<string, RawBuilder<unknown>> = {
-    breached: sql`(c.breached_at is not null or (c.status = 'active' and c.due_at <= ${now}))`,
-    at_risk: sql`(c.status = 'active' and c.at_risk_at <= ${now} and c.due_at > ${now})`,
-    active: sql`(c.status = 'active' and c.due_at > ${now})`,
+    breached: sql`(c.breached_at is not null or (c.status = 'active' and c.due_at < ${now}))`,
+    at_risk: sql`(c.status = 'active' and c.at_risk_at <= ${now} and c.due_at >= ${now})`,
+    active: sql`(c.status = 'active' and c.due_at >= ${now})`,
     paused: sql`(c.status = 'paused')`,
   };
   return states[slaStatus ?? ''] ?? sql`true`;

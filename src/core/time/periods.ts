@@ -26,34 +26,56 @@ export function isKnownZone(zone: string): boolean {
 
 type Unit = Exclude<Interval, 'none'>;
 
+/**
+ * The instant of `local`'s wall time, the earlier of two when a fall-back repeats it
+ * (calendars.md: an ambiguous local time is its first occurrence — Havana's 1 November 2026
+ * begins at 00:00 −04:00, an hour before the second midnight). Luxon may pick the later one.
+ */
+export function earliestInstant(local: DateTime): number {
+  const ms = local.toMillis();
+  const wall = Date.UTC(
+    local.year,
+    local.month - 1,
+    local.day,
+    local.hour,
+    local.minute,
+    local.second,
+    local.millisecond,
+  );
+  let best = ms;
+  for (const probe of [ms - 86_400_000, ms + 86_400_000]) {
+    const offset = local.zone.offset(probe);
+    const candidate = wall - offset * 60_000;
+    if (candidate < best && local.zone.offset(candidate) === offset) best = candidate;
+  }
+  return best;
+}
+
 /** The start of the local `unit` containing `at`, as a UTC instant. */
 export function periodStart(at: number, unit: Unit, zone: string): number {
   const local = DateTime.fromMillis(at, { zone });
-  const start = unit === 'week' ? local.startOf('week') : local.startOf(unit);
-  return start.toMillis();
+  if (unit === 'hour') return local.startOf('hour').toMillis();
+  const start = earliestInstant(local.startOf(unit));
+  // `at` may lie in the first hour of a day that starts at a repeated midnight.
+  return start <= at ? start : earliestInstant(local.minus({ days: 1 }).startOf(unit));
 }
 
 /** The start of the local `unit` after the one starting at `start`. */
 function nextStart(start: number, unit: Unit, zone: string): number {
-  const local = DateTime.fromMillis(start, { zone });
-  const step =
-    unit === 'hour'
-      ? { hours: 1 }
-      : unit === 'day'
-        ? { days: 1 }
-        : unit === 'week'
-          ? { weeks: 1 }
-          : { months: 1 };
+  if (unit === 'hour') {
+    // Local hours; a repeated local hour (a fall-back) is a period of its own.
+    const ms = DateTime.fromMillis(start + 3_600_000, { zone })
+      .startOf('hour')
+      .toMillis();
+    return ms > start ? ms : start + 3_600_000;
+  }
   // Calendar arithmetic on the local start: `plus({ days: 1 })` keeps the wall time, so a day
-  // is 23 or 25 hours across a DST change; hours add absolute time.
-  const next = local.plus(step);
-  const aligned =
-    unit === 'hour' ? next.startOf('hour') : next.startOf(unit === 'week' ? 'week' : unit);
-  const ms = aligned.toMillis();
-  // An hour boundary repeated by a DST fall-back (two local 01:00s) must still move forward.
+  // is 23 or 25 hours across a DST change.
+  const local = DateTime.fromMillis(start, { zone });
+  const step = unit === 'day' ? { days: 1 } : unit === 'week' ? { weeks: 1 } : { months: 1 };
+  const ms = earliestInstant(local.plus(step).startOf(unit));
   return ms > start ? ms : start + 3_600_000;
 }
-
 /**
  * The periods covering `[from, to)` (`from < to`). With `none`, one period: `[from, to)` itself.
  * `limit` bounds how many are produced; more is reported as `undefined`.
@@ -94,9 +116,10 @@ export function periodIndex(periods: readonly Period[], at: number): number {
 /** Whole local months (or days) between two local boundaries, when both are such boundaries. */
 function wholeUnits(from: DateTime, to: DateTime, unit: 'months' | 'days'): number | undefined {
   const start = unit === 'months' ? 'month' : 'day';
-  if (+from.startOf(start) !== +from || +to.startOf(start) !== +to) return undefined;
+  const isStart = (t: DateTime) => earliestInstant(t.startOf(start)) === t.toMillis();
+  if (!isStart(from) || !isStart(to)) return undefined;
   const n = Math.round(to.diff(from, unit).get(unit));
-  return n > 0 && +from.plus({ [unit]: n }) === +to ? n : undefined;
+  return n > 0 && earliestInstant(from.plus({ [unit]: n })) === to.toMillis() ? n : undefined;
 }
 
 /**
@@ -113,10 +136,10 @@ export function comparisonShift(
   zone: string,
 ): (t: number) => number {
   const local = (t: number) => DateTime.fromMillis(t, { zone });
-  if (compare === 'previous_year') return (t) => local(t).minus({ years: 1 }).toMillis();
+  if (compare === 'previous_year') return (t) => earliestInstant(local(t).minus({ years: 1 }));
   const months = wholeUnits(local(from), local(to), 'months');
-  if (months !== undefined) return (t) => local(t).minus({ months }).toMillis();
+  if (months !== undefined) return (t) => earliestInstant(local(t).minus({ months }));
   const days = wholeUnits(local(from), local(to), 'days');
-  if (days !== undefined) return (t) => local(t).minus({ days }).toMillis();
+  if (days !== undefined) return (t) => earliestInstant(local(t).minus({ days }));
   return (t) => t - (to - from);
 }

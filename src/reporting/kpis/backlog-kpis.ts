@@ -6,6 +6,7 @@ import { comparisonShift } from '../../core/time/periods.js';
 import type { ColumnFilter } from '../../storage/kpi.repository.js';
 import {
   AGE_KINDS,
+  emptyBuckets,
   BACKLOG_GROUPS,
   backlogGroups,
   bucketsOf,
@@ -56,6 +57,45 @@ function groupRow(g: BacklogGroup, groupBy: readonly string[], withBuckets: bool
   return row;
 }
 
+const groupKey = (g: BacklogGroup, groupBy: readonly string[]) =>
+  JSON.stringify(groupBy.map((k) => g.keys[k] ?? null));
+
+/**
+ * The groups of two instants side by side: every group found at either, an empty one standing in
+ * where a group had no backlog (a team with a backlog only a year ago is still a row).
+ */
+export function paired(
+  current: readonly BacklogGroup[],
+  previous: readonly BacklogGroup[],
+  groupBy: readonly string[],
+  bounds: readonly number[],
+): Array<readonly [BacklogGroup, BacklogGroup]> {
+  const empty = (keys: Record<string, string | null>): BacklogGroup => ({
+    keys,
+    total: 0,
+    actionable: 0,
+    ageSum: 0,
+    buckets: emptyBuckets(bounds),
+  });
+  const before = new Map(previous.map((g) => [groupKey(g, groupBy), g]));
+  const pairs = current.map((g) => {
+    const key = groupKey(g, groupBy);
+    const p = before.get(key) ?? empty(g.keys);
+    before.delete(key);
+    return [g, p] as const;
+  });
+  for (const p of before.values()) pairs.push([empty(p.keys), p] as const);
+  const text = (v: string | null) => (v === null ? '\uffff' : v);
+  return pairs.sort(([a], [b]) => {
+    for (const k of groupBy) {
+      const x = text(a.keys[k] ?? null);
+      const y = text(b.keys[k] ?? null);
+      if (x !== y) return x < y ? -1 : 1;
+    }
+    return 0;
+  });
+}
+
 /** The backlog as of `as_of` (default now), grouped, with age buckets. */
 export async function backlogKpi(
   deps: BacklogDeps,
@@ -80,18 +120,13 @@ export async function backlogKpi(
     instants.push(comparisonShift(asOf, asOf, 'previous_year', timezone)(asOf));
   const options = { groupBy, filters: columnFilters(raw), age, bounds };
   const [now, before] = await backlogGroups(deps, tenantId, instants, options);
-  const rows = now!.map((g) => ({ as_of: iso(asOf), ...groupRow(g, groupBy, true) }));
-  if (before !== undefined) {
-    const key = (g: { keys: Record<string, string | null> }) =>
-      JSON.stringify(groupBy.map((k) => g.keys[k] ?? null));
-    const previous = new Map(before.map((g) => [key(g), g]));
-    rows.forEach((row, i) => {
-      const p = previous.get(key(now![i]!));
-      (row as Record<string, unknown>).previous = p
-        ? { as_of: iso(instants[1]!), ...groupRow(p, [], true) }
-        : { as_of: iso(instants[1]!), total: 0, actionable: 0, age_seconds_avg: null, buckets: [] };
-    });
-  }
+  const pairs =
+    before === undefined ? now!.map((g) => [g] as const) : paired(now!, before, groupBy, bounds);
+  const rows = pairs.map(([g, p]) => {
+    const row: Record<string, unknown> = { as_of: iso(asOf), ...groupRow(g, groupBy, true) };
+    if (p !== undefined) row.previous = { as_of: iso(instants[1]!), ...groupRow(p, [], true) };
+    return row;
+  });
   return {
     definition: { ...DEFINITION, age, buckets_seconds: bounds },
     as_of: iso(asOf),
@@ -123,22 +158,19 @@ export async function backlogTrendKpi(
     bounds: [],
   };
   const groups = await backlogGroups(deps, tenantId, instants, options);
-  const key = (g: BacklogGroup) => JSON.stringify(q.groupBy.map((k) => g.keys[k] ?? null));
   const rows = ends.flatMap((end, i) => {
-    const previous = shift ? new Map(groups[ends.length + i]!.map((g) => [key(g), g])) : undefined;
-    return groups[i]!.map((g) => {
+    const current = groups[i]!;
+    const pairs = shift
+      ? paired(current, groups[ends.length + i]!, q.groupBy, [])
+      : current.map((g) => [g] as const);
+    return pairs.map(([g, p]) => {
       const row: Record<string, unknown> = {
         period_start: iso(q.periods[i]!.start),
         period_end: iso(end),
         ...groupRow(g, q.groupBy, false),
       };
-      if (previous !== undefined) {
-        const p = previous.get(key(g));
-        row.previous = {
-          period_end: iso(shift!(end)),
-          total: p?.total ?? 0,
-          actionable: p?.actionable ?? 0,
-        };
+      if (p !== undefined) {
+        row.previous = { period_end: iso(shift!(end)), total: p.total, actionable: p.actionable };
       }
       return row;
     });
