@@ -1,0 +1,15 @@
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
+import { KindCube } from '../../src/reporting/kpis/cube/kind-cube.js';
+import { ledger } from './generate.js';
+const kind = (process.argv[2] ?? 'sla_sketch') as 'sla_sketch';
+const cube = new KindCube(kind);
+await cube.load(ledger(kind, 1_000_000));
+const sd = [...ledger(kind, 2_000, 98, Number(process.argv[3] ?? 20))];
+const s = new Session(); s.connect();
+await s.post('Profiler.enable'); await s.post('Profiler.start');
+const t1 = performance.now();
+for (const batch of sd) cube.apply(batch);
+console.log('apply ms', performance.now() - t1);
+const { profile } = await s.post('Profiler.stop');
+writeFileSync('/tmp/prof/apply.cpuprofile', JSON.stringify(profile));
