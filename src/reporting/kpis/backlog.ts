@@ -10,21 +10,14 @@ import { backlogAt, type BacklogTicket, type ColumnFilter } from '../../storage/
 import type { DB } from '../../storage/schema.js';
 import type { CalendarRegistry } from '../../tenant-config/calendar-registry.js';
 import { prepareCalendar } from '../../tenant-config/prepare-calendars.js';
-import { KpiParamError, type GroupKey, type RawKpiQuery } from './query.js';
+import { BASE_GROUPS, KpiParamError, type GroupKey, type RawKpiQuery } from './query.js';
 
 export interface BacklogDeps {
   db: Kysely<DB>;
   calendars: CalendarRegistry;
 }
 
-export const BACKLOG_GROUPS: readonly GroupKey[] = [
-  'team',
-  'agent',
-  'priority',
-  'channel',
-  'category',
-  'policy',
-];
+export const BACKLOG_GROUPS: readonly GroupKey[] = BASE_GROUPS;
 export const AGE_KINDS = ['calendar', 'business'] as const;
 export type AgeKind = (typeof AGE_KINDS)[number];
 

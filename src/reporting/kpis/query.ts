@@ -16,15 +16,9 @@ import {
 } from '../../core/time/periods.js';
 import { parseRfc3339 } from '../../core/time/rfc3339.js';
 
-export const GROUP_BY = [
-  'team',
-  'agent',
-  'priority',
-  'channel',
-  'category',
-  'policy',
-  'metric',
-] as const;
+/** The attributes every KPI groups by; SLA also by `metric`. */
+export const BASE_GROUPS = ['team', 'agent', 'priority', 'channel', 'category', 'policy'] as const;
+export const GROUP_BY = [...BASE_GROUPS, 'metric'] as const;
 export type GroupKey = (typeof GROUP_BY)[number];
 export const FILTERS = ['team', 'agent', 'priority', 'channel', 'category'] as const;
 export type FilterKey = (typeof FILTERS)[number];

@@ -15,20 +15,12 @@ import {
 import { FCR_WINDOW_DAYS } from '../../tenant-config/fold-context.js';
 import type { DB } from '../../storage/schema.js';
 import { rate, type MergedRow, type RangeKpi } from './grouped.js';
-import type { GroupKey } from './query.js';
+import { BASE_GROUPS, type GroupKey } from './query.js';
 
 export interface KpiDeps {
   db: Kysely<DB>;
 }
 
-const BASE_GROUPS: readonly GroupKey[] = [
-  'team',
-  'agent',
-  'priority',
-  'channel',
-  'category',
-  'policy',
-];
 export const SLA_GROUPS: readonly GroupKey[] = [...BASE_GROUPS, 'metric'];
 export const RANGE_GROUPS: readonly GroupKey[] = BASE_GROUPS;
 
