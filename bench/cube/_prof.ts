@@ -14,6 +14,16 @@ for (let i = 0; i < 400; i++) {
   const to = from + 90 * 86_400_000;
   const interval = which === 'week' ? 'week' : 'none';
   const periods = periodsOf(from, to, interval, 'Europe/Warsaw')!;
-  n += answerQuantiles(cube, { from, to, periodStarts: interval === 'none' ? null : periods.map((p) => p.start), groupBy: [which === 'week' ? 'team' : 'agent'], filters: [] }, [0.5, 0.9]).length;
+  n += answerQuantiles(
+    cube,
+    {
+      from,
+      to,
+      periodStarts: interval === 'none' ? null : periods.map((p) => p.start),
+      groupBy: [which === 'week' ? 'team' : 'agent'],
+      filters: [],
+    },
+    [0.5, 0.9],
+  ).length;
 }
 console.log((performance.now() - t0) / 400, 'ms/query', n);

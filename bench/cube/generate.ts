@@ -32,6 +32,54 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
+interface Draw {
+  dims: Record<string, unknown>;
+  rand: () => number;
+  pick: <T>(xs: readonly T[]) => T;
+  lognormal: (median: number) => number;
+}
+
+const sla = ({ dims, rand, pick, lognormal }: Draw) => {
+  dims.metric = pick(METRICS);
+  const achieved = rand() < 0.85 ? 1 : 0;
+  return {
+    achieved,
+    breached: 1 - achieved,
+    stopped: 1,
+    elapsed_business_ms: lognormal(3 * 3_600_000),
+  };
+};
+
+const unsupported = () => {
+  throw new Error('not generated');
+};
+
+/** Each kind's measures (and the dimensions only it has). */
+const MEASURES: Record<ContributionKind, (d: Draw) => Record<string, number>> = {
+  sla,
+  sla_sketch: ({ dims, pick, lognormal }) => {
+    dims.metric = pick(METRICS);
+    dims.bin = sketchBin(lognormal(3 * 3_600_000));
+    return { n: 1 };
+  },
+  handle_sketch: ({ dims, lognormal }) => {
+    dims.bin = sketchBin(lognormal(600_000));
+    return { n: 1 };
+  },
+  fcr: ({ rand }) => {
+    const fcr = rand() < 0.7 ? 1 : 0;
+    return { solved: 1, fcr, zero_touch: 0, touched: 1, reopened: 0, escalated: 0 };
+  },
+  volume: ({ rand }) => ({ created: 1, solved: rand() < 0.8 ? 1 : 0, reopens: 0, deleted: 0 }),
+  handle_time: ({ lognormal }) => {
+    const talk = lognormal(300_000);
+    return { contacts: 1, talk_ms: talk, hold_ms: 0, wrap_ms: 60_000, handle_ms: talk + 60_000 };
+  },
+  escalation: unsupported,
+  reassignment: unsupported,
+  backlog_flow: unsupported,
+};
+
 /** Rows of `kind` (`count` of them), in batches of `batch`. */
 export function* ledger(
   kind: ContributionKind,
@@ -39,7 +87,7 @@ export function* ledger(
   seed = 20261203,
   batch = 20_000,
 ): Generator<Contribution[]> {
-  const rand = mulberry32(seed ^ kind.length * 7919);
+  const rand = mulberry32(seed ^ (kind.length * 7919));
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
   const lognormal = (median: number) => {
     const u = Math.max(1e-12, rand());
@@ -52,7 +100,8 @@ export function* ledger(
       const slot = Math.floor(rand() * 96);
       const weekday = (new Date(START + day * 86_400_000).getUTCDay() + 6) % 7 < 5;
       const office = slot >= 28 && slot < 68;
-      if (rand() < (weekday ? 1 : 0.3) * (office ? 1 : 0.25)) return START + (day * 96 + slot) * BUCKET_MS;
+      if (rand() < (weekday ? 1 : 0.3) * (office ? 1 : 0.25))
+        return START + (day * 96 + slot) * BUCKET_MS;
     }
   };
   let out: Contribution[] = [];
@@ -66,34 +115,7 @@ export function* ledger(
       category: rand() < 0.1 ? null : pick(CATEGORIES),
       policy: pick(POLICIES),
     };
-    const elapsed = lognormal(3 * 3_600_000);
-    const achieved = rand() < 0.85 ? 1 : 0;
-    let measures: Record<string, number>;
-    switch (kind) {
-      case 'sla':
-        dims.metric = pick(METRICS);
-        measures = { achieved, breached: 1 - achieved, stopped: 1, elapsed_business_ms: elapsed };
-        break;
-      case 'sla_sketch':
-        dims.metric = pick(METRICS);
-        dims.bin = sketchBin(elapsed);
-        measures = { n: 1 };
-        break;
-      case 'handle_sketch':
-        dims.bin = sketchBin(lognormal(600_000));
-        measures = { n: 1 };
-        break;
-      case 'fcr':
-        measures = { solved: 1, fcr: achieved, zero_touch: 0, touched: 1, reopened: 0, escalated: 0 };
-        break;
-      case 'volume':
-        measures = { created: 1, solved: rand() < 0.8 ? 1 : 0, reopens: 0, deleted: 0 };
-        break;
-      default: {
-        const talk = lognormal(300_000);
-        measures = { contacts: 1, talk_ms: talk, hold_ms: 0, wrap_ms: 60_000, handle_ms: talk + 60_000 };
-      }
-    }
+    const measures = MEASURES[kind]({ dims, rand, pick, lognormal });
     out.push({ kind, bucket: bucket(), dims, measures } as unknown as Contribution);
     if (out.length === batch) {
       yield out;

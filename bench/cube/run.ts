@@ -10,7 +10,11 @@
  * answered by the base level alone (a filter naming every team forces it).
  */
 import { availableParallelism, loadavg } from 'node:os';
-import { BUCKET_MS, type ContributionKind } from '../../src/core/aggregate/index.js';
+import {
+  BUCKET_MS,
+  type Contribution,
+  type ContributionKind,
+} from '../../src/core/aggregate/index.js';
 import { periodsOf, type Interval } from '../../src/core/time/periods.js';
 import {
   answerGroups,
@@ -62,11 +66,15 @@ async function load(): Promise<Map<ContributionKind, KindCube>> {
     const t0 = performance.now();
     await cube.load(ledger(kind, rows));
     const ms = performance.now() - t0;
-    log(`load ${kind.padEnd(13)} ${rows.toLocaleString('en-US').padStart(10)} rows  ${(ms / 1000).toFixed(1)} s (generation included)  typed arrays ${mb(cube.bytes())}`);
+    log(
+      `load ${kind.padEnd(13)} ${rows.toLocaleString('en-US').padStart(10)} rows  ${(ms / 1000).toFixed(1)} s (generation included)  typed arrays ${mb(cube.bytes())}`,
+    );
     cubes.set(kind, cube);
   }
   const after = memory();
-  log(`memory after load (gc'd): rss +${mb(after.rss - before.rss)}, heap +${mb(after.heap - before.heap)}, array buffers +${mb(after.buffers - before.buffers)}; rss ${mb(after.rss)}`);
+  log(
+    `memory after load (gc'd): rss +${mb(after.rss - before.rss)}, heap +${mb(after.heap - before.heap)}, array buffers +${mb(after.buffers - before.buffers)}; rss ${mb(after.rss)}`,
+  );
   return cubes;
 }
 
@@ -147,38 +155,73 @@ function check(cube: KindCube, q: GroupedQuery): void {
 
 async function main() {
   const cubes = await load();
-  log(`(load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} CPUs)`);
+  log(
+    `(load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${availableParallelism()} CPUs)`,
+  );
   for (const question of QUESTIONS) {
     const qs = windows(QUERIES, question);
     log(`\n${question.name}, 90 days (${qs.length} random windows)`);
     for (const q of qs.slice(0, 5)) for (const cube of cubes.values()) check(cube, q);
-    log(`  sla request (sla + sla_sketch + p50/p90)  ${stats(time(qs, (q) => slaRequest(cubes, q)))}`);
+    log(
+      `  sla request (sla + sla_sketch + p50/p90)  ${stats(time(qs, (q) => slaRequest(cubes, q)))}`,
+    );
     for (const [kind, cube] of cubes) {
       const groups = answerGroups(cube, qs[0]!).length;
       if (cube.spec.sketch) {
         const p = stats(time(qs, (q) => answerQuantiles(cube, q, [0.5, 0.9])));
         log(`  ${kind.padEnd(14)} p50+p90   ${p}  groups ${groups}`);
         log(`  ${kind.padEnd(14)} all bins  ${stats(time(qs, (q) => answerGroups(cube, q)))}`);
-      } else log(`  ${kind.padEnd(14)} sums      ${stats(time(qs, (q) => answerGroups(cube, q)))}  groups ${groups}`);
+      } else
+        log(
+          `  ${kind.padEnd(14)} sums      ${stats(time(qs, (q) => answerGroups(cube, q)))}  groups ${groups}`,
+        );
     }
     const sla = cubes.get('sla')!;
     log(`  sla as GroupedRow[] (answerRows)  ${stats(time(qs, (q) => answerRows(sla, q)))}`);
   }
-  const sla = cubes.get('sla')!;
-  const deltas = [...ledger('sla', 20_000, 99)].flat();
-  const withdraw = deltas.map((c) => {
+  for (const kind of ['sla', 'sla_sketch'] as const) applies(cubes.get(kind)!);
+}
+
+/** Rows of `kind` moved into the last `days` days of the two years. */
+function recent(kind: ContributionKind, count: number, seed: number, days: number) {
+  const end = START + DAYS * 86_400_000;
+  return [...ledger(kind, count, seed)].flat().map((c) => ({
+    ...c,
+    bucket: end - days * 86_400_000 + ((c.bucket - START) % (days * 86_400_000)),
+  }));
+}
+
+const negated = (rows: readonly Contribution[]) =>
+  rows.map((c) => {
     const m = c.measures as unknown as Record<string, number>;
-    return { ...c, measures: { ...m, achieved: -m.achieved! } };
-  });
-  const t0 = performance.now();
-  sla.apply(deltas);
-  sla.apply(withdraw as typeof deltas);
-  log(`\napply: 40,000 sla delta rows in ${(performance.now() - t0).toFixed(0)} ms`);
-  const sketch = cubes.get('sla_sketch')!;
-  const sd = [...ledger('sla_sketch', 2_000, 98, 20)];
-  const t1 = performance.now();
-  for (const batch of sd) sketch.apply(batch);
-  log(`apply: 2,000 sla_sketch rows in batches of 20 in ${(performance.now() - t1).toFixed(0)} ms`);
+    return { ...c, measures: Object.fromEntries(Object.entries(m).map(([k, v]) => [k, -v])) };
+  }) as unknown as Contribution[];
+
+/** Live ingest (small batches near the last day), a recomputation (a bulk batch over two years). */
+function applies(cube: KindCube): void {
+  const kind = cube.spec.kind;
+  const before = cube.rows;
+  const live = recent(kind, 20_000, 7, 2);
+  let t0 = performance.now();
+  for (let i = 0; i < live.length; i += 100) cube.apply(live.slice(i, i + 100));
+  const liveMs = performance.now() - t0;
+  const bulk = [...ledger(kind, 50_000, 8)].flat();
+  t0 = performance.now();
+  cube.apply(bulk);
+  const bulkMs = performance.now() - t0;
+  t0 = performance.now();
+  for (let i = 0; i < live.length; i += 100) cube.apply(negated(live.slice(i, i + 100)));
+  cube.apply(negated(bulk));
+  const backMs = performance.now() - t0;
+  const us = (ms: number, n: number) => `${((ms * 1000) / n).toFixed(1)} µs/row`;
+  log(
+    `apply ${kind}: live 20,000 rows in batches of 100 ${us(liveMs, 20_000)}; ` +
+      `bulk 50,000 rows over two years in one batch ${us(bulkMs, 50_000)}; ` +
+      `withdrawing both ${us(backMs, 70_000)}; base rows ${before.toLocaleString('en-US')} → ` +
+      `${cube.rows.toLocaleString('en-US')} (tails not yet folded included)`,
+  );
 }
 
 await main();
