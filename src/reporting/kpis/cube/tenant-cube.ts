@@ -1,0 +1,152 @@
+/**
+ * The cubes of one tenant (one per rollup kind the range KPIs read), and the data version they
+ * hold. Loaded from a snapshot of the ledgers taken with the data version in the same database
+ * snapshot; kept current by the deltas of each committed transaction, applied strictly in data
+ * version order (a transaction that moved the version from `first − 1` to `last` applies once the
+ * cube is at `first − 1`; earlier arrivals wait). A cube answers only at exactly the version the
+ * database reports, so a missed or reordered commit can make it fall back to SQL, never be wrong.
+ */
+import type { Contribution, ContributionKind } from '../../../core/aggregate/index.js';
+import type { GroupedRow } from '../../../storage/kpi.repository.js';
+import {
+  answerGroups,
+  answerQuantiles,
+  answerRows,
+  type CubeGroup,
+  type QuantileGroup,
+} from './answer.js';
+import { KindCube, type KindCubeOptions } from './kind-cube.js';
+import type { CubeQuery } from './types.js';
+
+/** The kinds the range KPIs read (range-kpis.ts). */
+export const CUBE_KINDS = [
+  'sla',
+  'sla_sketch',
+  'fcr',
+  'volume',
+  'handle_time',
+  'handle_sketch',
+] as const satisfies readonly ContributionKind[];
+export type CubeKind = (typeof CUBE_KINDS)[number];
+
+/** The ledgers as of one data version: what a loader (the SQL side) gives the cube. */
+export interface CubeSnapshot {
+  /** The tenant's data version, read in the same database snapshot as the rows. */
+  version: string;
+  /** The ledger's rows of `kind` (one per key, or signed deltas: both sum the same), batched. */
+  rows(kind: CubeKind): AsyncIterable<readonly Contribution[]>;
+  /** Ends the snapshot (its read transaction), once every kind was read or the load failed. */
+  close?(): Promise<void>;
+}
+
+interface Commit {
+  last: bigint;
+  rows: readonly Contribution[];
+}
+
+export class TenantCube {
+  readonly cubes = new Map<ContributionKind, KindCube>();
+  private at: bigint;
+  private ready = false;
+  /** A commit overlapped the version held: only a reload can make the cube current again. */
+  private broken = false;
+  private readonly waiting = new Map<bigint, Commit>();
+
+  constructor(
+    version: string,
+    readonly kinds: readonly CubeKind[] = CUBE_KINDS,
+    options: KindCubeOptions = {},
+  ) {
+    this.at = BigInt(version);
+    for (const kind of kinds) this.cubes.set(kind, new KindCube(kind, options));
+  }
+
+  /** The data version held (commits waiting for an earlier one not counted). */
+  get version(): string {
+    return String(this.at);
+  }
+
+  /** Whether the cube answers for data `version`. */
+  isAt(version: string): boolean {
+    return this.ready && !this.broken && this.at === BigInt(version);
+  }
+
+  /** Whether the cube can never catch up by commits alone. */
+  get isBroken(): boolean {
+    return this.broken;
+  }
+
+  /** Loads every kind from the snapshot (taken at the version given to the constructor). */
+  async fill(snapshot: CubeSnapshot): Promise<void> {
+    if (BigInt(snapshot.version) !== this.at) throw new Error('snapshot of another data version');
+    for (const kind of this.kinds) await this.cubes.get(kind)!.load(snapshot.rows(kind));
+    this.ready = true;
+    this.drain();
+  }
+
+  /**
+   * The rollup deltas of a committed transaction that moved the data version from `first − 1`
+   * to `last` (`rows` empty for one that changed no sums: a compaction).
+   */
+  commit(first: string | bigint, last: string | bigint, rows: readonly Contribution[]): void {
+    const [lo, hi] = [BigInt(first), BigInt(last)];
+    if (hi <= this.at) return;
+    if (lo <= this.at || hi < lo) {
+      this.broken = true;
+      return;
+    }
+    this.waiting.set(lo, { last: hi, rows });
+    if (this.ready) this.drain();
+  }
+
+  private drain(): void {
+    for (let next = this.waiting.get(this.at + 1n); next; next = this.waiting.get(this.at + 1n)) {
+      this.waiting.delete(this.at + 1n);
+      const byKind = new Map<ContributionKind, Contribution[]>();
+      for (const c of next.rows) {
+        if (!this.cubes.has(c.kind)) continue;
+        const list = byKind.get(c.kind);
+        if (list === undefined) byKind.set(c.kind, [c]);
+        else list.push(c);
+      }
+      for (const [kind, rows] of byKind) this.cubes.get(kind)!.apply(rows);
+      this.at = next.last;
+    }
+  }
+
+  private cube(kind: CubeKind): KindCube {
+    const cube = this.cubes.get(kind);
+    if (cube === undefined) throw new Error(`no ${kind} cube loaded`);
+    return cube;
+  }
+
+  /** Per period and group: sums (measure kinds) or counts per bin (sketch kinds). */
+  answer(kind: CubeKind, q: CubeQuery): CubeGroup[] {
+    return answerGroups(this.cube(kind), q);
+  }
+
+  /** Per period and group of a sketch kind: `sketchQuantile` of its bins for each of `qs`. */
+  quantiles(
+    kind: 'sla_sketch' | 'handle_sketch',
+    q: CubeQuery,
+    qs: readonly number[],
+  ): QuantileGroup[] {
+    return answerQuantiles(this.cube(kind), q, qs);
+  }
+
+  /** The rows `sumRollup` / `sumSketch` return for the same question. */
+  rows(
+    kind: CubeKind,
+    q: CubeQuery,
+    options?: { measures?: readonly string[]; sketchName?: string },
+  ): GroupedRow[] {
+    return answerRows(this.cube(kind), q, options);
+  }
+
+  /** Bytes held in typed arrays, all kinds. */
+  bytes(): number {
+    let n = 0;
+    for (const cube of this.cubes.values()) n += cube.bytes();
+    return n;
+  }
+}
