@@ -8,7 +8,9 @@ values
   ($1::uuid, 1)
 on conflict (tenant_id) do update
 set
-  version = tenant_data_version.version + 1;
+  version = tenant_data_version.version + 1
+returning
+  version::text as version;
 
 -- readDataVersion
 select

@@ -143,7 +143,7 @@ export const SAMPLES: SampleTable = {
   ],
 
   // data-version.repository
-  bumpDataVersion: [{ args: () => [TENANT] }],
+  bumpDataVersion: [{ args: () => [TENANT], rows: [{ version: '8' }] }],
   readDataVersion: [{ args: () => [TENANT] }],
 
   // kpi.repository
@@ -175,6 +175,15 @@ export const SAMPLES: SampleTable = {
   ],
 
   listPendingFcr: [{ args: () => [TENANT, 0, 2 * DAY_MS, DAY_MS, 7 * DAY_MS] }],
+
+  // ledger-snapshot.repository
+  openLedgerSnapshot: [{ args: () => [TENANT], rows: [{ version: '7' }] }],
+  ledgerSpan: [{ args: () => [TENANT, 'sla_sketch'] }],
+  readLedgerPage: [{ args: () => [TENANT, 'sla', 0, 28 * DAY_MS] }],
+  readSegmentPage: [
+    one('first page', () => [TENANT, null, 20_000]),
+    one('next page', () => [TENANT, ['ticket-1', 2], 20_000]),
+  ],
 
   // rebuild.repository
   listAllTicketIds: [{ args: () => [TENANT] }],
@@ -219,7 +228,9 @@ export const SAMPLES: SampleTable = {
   ],
   compactRollups: [{ args: () => [TENANT], rows: [{ before: '2', after: '1' }] }],
   readRollups: [{ args: () => [TENANT] }],
-  clearDerived: [{ args: () => [TENANT] }],
+  summed: { skip: 'builds the statement readRollups and readLedgerPage run' },
+  contributionOf: { skip: 'converts a row readRollups and readLedgerPage read' },
+  clearDerived: [{ args: () => [TENANT], rows: (i) => (i === 1 ? [{ version: '9' }] : []) }],
   rollupRowsJson: { skip: 'serialises rows for applyRollupDeltas' },
   rollupCopyText: { skip: 'serialises rows for applyRollupDeltas' },
 

@@ -58,6 +58,10 @@ export interface AppDeps {
   ticketCacheSize?: number;
   /** Rollup ledger rows a tenant appends before compaction (when `services` is not given). */
   rollupCompactRows?: number;
+  /** A tenant's KPI cube at most (bytes; 0: none) when `services` is not given. */
+  kpiCubeBytes?: number;
+  /** KPI reads wait for a cube to load instead of answering from SQL meanwhile (tests). */
+  kpiCubeBlocking?: boolean;
   /** Process metrics (CPU, memory, event loop) on /metrics; off in tests. */
   defaultMetrics?: boolean;
 }
@@ -167,6 +171,9 @@ function servicesFor(app: FastifyInstance, deps: AppDeps): Services {
       ticketCacheSize: deps.ticketCacheSize,
       rollupCompactRows: deps.rollupCompactRows,
       onCompactError: (err) => app.log.error({ err }, 'rollup compaction failed'),
+      kpiCubeBytes: deps.kpiCubeBytes,
+      kpiCubeBlocking: deps.kpiCubeBlocking,
+      onCubeError: (err) => app.log.warn({ err }, 'KPI cube not loaded: answering from SQL'),
     })
   );
 }
@@ -194,7 +201,12 @@ async function registerApiRoutes(
     contexts: services.contexts,
     now,
   });
-  await app.register(kpiRoutes, { db: deps.db, calendars: services.calendars, now });
+  await app.register(kpiRoutes, {
+    db: deps.db,
+    calendars: services.calendars,
+    cubes: services.cubes,
+    now,
+  });
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -209,6 +221,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onClose', async () => {
     await services.jobs.stop();
     await services.compactor.idle();
+    await services.cubes?.idle();
   });
   await registerApiRoutes(app, deps, services);
   return app;

@@ -35,6 +35,11 @@ export interface Config {
    * compacted (at least as many as the last compaction kept; 0 disables compaction in ingest).
    */
   rollupCompactRows: number;
+  /**
+   * DESKMETRICS_KPI_CUBE_MB: the most memory one tenant's KPI cube may hold (MB); a larger
+   * tenant's KPIs are answered from SQL. 0 disables the cubes.
+   */
+  kpiCubeBytes: number;
 }
 
 /**
@@ -48,6 +53,8 @@ export const DEFAULTS = {
   ndjsonBatchSize: 20_000,
   /** DESKMETRICS_ROLLUP_COMPACT_ROWS: rollup ledger rows appended before a compaction. */
   rollupCompactRows: 1_000_000,
+  /** DESKMETRICS_KPI_CUBE_MB: a tenant's KPI cube at most (1M tickets take about 1 GB). */
+  kpiCubeBytes: 4096 * 1024 * 1024,
 } as const;
 
 export class ConfigError extends Error {}
@@ -88,6 +95,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `DESKMETRICS_ROLLUP_COMPACT_ROWS must be a non-negative integer, got "${env.DESKMETRICS_ROLLUP_COMPACT_ROWS}"`,
     );
   }
+  const cubeMb = nonEmpty(env.DESKMETRICS_KPI_CUBE_MB);
+  const kpiCubeBytes = cubeMb === undefined ? DEFAULTS.kpiCubeBytes : Number(cubeMb) * 1024 * 1024;
+  if (!Number.isSafeInteger(kpiCubeBytes) || kpiCubeBytes < 0) {
+    throw new ConfigError(
+      `DESKMETRICS_KPI_CUBE_MB must be a non-negative whole number of megabytes, got "${env.DESKMETRICS_KPI_CUBE_MB}"`,
+    );
+  }
   return {
     port,
     host: nonEmpty(env.HOST) ?? '127.0.0.1',
@@ -98,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ticketCacheSize,
     ndjsonBatchSize,
     rollupCompactRows,
+    kpiCubeBytes,
   };
 }
 

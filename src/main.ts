@@ -4,6 +4,7 @@
  * that touches `process.*` besides the CLI entry points.
  */
 import closeWithGrace from 'close-with-grace';
+import type { FastifyInstance } from 'fastify';
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { buildApp } from './app.js';
@@ -13,6 +14,7 @@ import { describeFailure } from './failure.js';
 import type { LockOwner } from './storage/data-dir-lock.js';
 import { openDatabase, type Database } from './storage/database.js';
 import { migrate } from './storage/migrator.js';
+import { listTenantIds } from './storage/tenant.repository.js';
 
 /** This process, as the holder of the embedded data directory's lock. */
 export const thisProcess: LockOwner = {
@@ -36,6 +38,7 @@ async function start(config: Config, database: Database): Promise<void> {
     defaultMetrics: true,
     ticketCacheSize: config.ticketCacheSize,
     rollupCompactRows: config.rollupCompactRows,
+    kpiCubeBytes: config.kpiCubeBytes,
     ndjsonBatchSize: config.ndjsonBatchSize,
   });
   const where = config.databaseUrl
@@ -64,6 +67,22 @@ async function start(config: Config, database: Database): Promise<void> {
   }
   // Resume recomputations a previous process left unfinished.
   app.services.jobs.kick();
+  // Load the KPI cubes in the background: KPIs are answered from SQL until each is ready.
+  void warmCubes(app, database);
+}
+
+async function warmCubes(app: FastifyInstance, database: Database): Promise<void> {
+  const cubes = app.services.cubes;
+  if (cubes === undefined) return;
+  const started = performance.now();
+  try {
+    const tenants = await listTenantIds(database.db);
+    await cubes.warm(tenants);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    app.log.info({ tenants: tenants.length, seconds }, 'KPI cubes loaded');
+  } catch (err) {
+    app.log.warn({ err }, 'KPI cubes not loaded: KPIs answer from SQL');
+  }
 }
 
 export async function serve(config: Config): Promise<void> {

@@ -11,6 +11,8 @@ import { TicketUpdater } from './ingest/fold-step.js';
 import { CalendarRegistry } from './tenant-config/calendar-registry.js';
 import { FoldContextProvider } from './tenant-config/fold-context.js';
 import { RecomputeJobs } from './ingest/recompute-jobs.js';
+import { CubeRegistry } from './reporting/kpis/cube/index.js';
+import { openLedgerSnapshot } from './storage/ledger-snapshot.repository.js';
 import type { DB } from './storage/schema.js';
 import { DEFAULTS } from './config.js';
 
@@ -22,6 +24,8 @@ export interface Services {
   ticketUpdater: IngestHooks;
   /** Compacts the rollup ledgers ingest appends to. */
   compactor: RollupCompactor;
+  /** The KPI cubes: the rollups and backlog in memory, kept current by every commit. */
+  cubes: CubeRegistry | undefined;
 }
 
 export interface ServiceOptions {
@@ -31,25 +35,43 @@ export interface ServiceOptions {
   /** Ledger rows a tenant appends before its rollups are compacted (0: never in ingest). */
   rollupCompactRows?: number;
   onCompactError?: (error: unknown) => void;
+  /** A tenant's KPI cube larger than this (bytes) is dropped for SQL; 0: no cubes at all. */
+  kpiCubeBytes?: number;
+  /** KPI reads wait for a tenant's cube to load rather than answer from SQL meanwhile (tests). */
+  kpiCubeBlocking?: boolean;
+  onCubeError?: (error: unknown) => void;
 }
 
 export function createServices(db: Kysely<DB>, options: ServiceOptions = {}): Services {
   const calendars = new CalendarRegistry();
   const contexts = new FoldContextProvider(calendars);
+  const maxBytes = options.kpiCubeBytes ?? DEFAULTS.kpiCubeBytes;
+  const cubes =
+    maxBytes > 0
+      ? new CubeRegistry({
+          load: (tenantId) => openLedgerSnapshot(db, tenantId),
+          maxBytes,
+          blocking: options.kpiCubeBlocking ?? false,
+          onError: options.onCubeError,
+        })
+      : undefined;
   const compactor = new RollupCompactor(
     db,
     options.rollupCompactRows ?? DEFAULTS.rollupCompactRows,
     options.onCompactError,
+    cubes,
   );
   return {
     calendars,
     contexts,
-    jobs: new RecomputeJobs(db, contexts, 250, options.onJobError),
+    jobs: new RecomputeJobs(db, contexts, 250, options.onJobError, cubes),
     ticketUpdater: new TicketUpdater(
       contexts,
       new TicketCache(options.ticketCacheSize ?? DEFAULTS.ticketCacheSize),
       compactor,
+      cubes,
     ),
     compactor,
+    cubes,
   };
 }

@@ -34,6 +34,8 @@ export interface StoredEvent {
 export interface AfterStore {
   /** Tickets whose metrics could not be computed: their events are stored all the same. */
   refoldPending: readonly string[];
+  /** Called once the batch's transaction has committed (never if it rolled back). */
+  committed?: (() => void) | undefined;
 }
 
 export interface IngestHooks {
@@ -160,6 +162,7 @@ export class EventIngestor {
         tally.result.duplicates += stored.duplicates;
         tally.addErrors(stored.conflicts);
         tally.addRefoldPending(stored.refoldPending);
+        stored.committed?.();
       }
     } catch (error) {
       // Stop reading once the batch currently being read has arrived.
@@ -175,6 +178,7 @@ export class EventIngestor {
     format: ItemFormat,
   ): Promise<IngestResult> {
     const tally = new Tally();
+    const committed: Array<() => void> = [];
     await this.transaction(async (tx) => {
       for await (const items of batches) {
         const prepared = prepareBatch(items, format);
@@ -187,12 +191,14 @@ export class EventIngestor {
         tally.result.duplicates += stored.duplicates;
         tally.addErrors(stored.conflicts);
         tally.addRefoldPending(stored.refoldPending);
+        if (stored.committed) committed.push(stored.committed);
       }
       if (tally.result.rejected > 0) {
         tally.result.accepted = 0;
         throw new AtomicBatchRejected(tally.result);
       }
     });
+    for (const report of committed) report();
     return tally.result;
   }
 
@@ -247,6 +253,12 @@ export class EventIngestor {
       this.hooks && stored.length > 0
         ? await this.hooks.afterStore(tx, tenantId, stored)
         : { refoldPending: [] };
-    return { accepted: stored.length, duplicates, conflicts, refoldPending: after.refoldPending };
+    return {
+      accepted: stored.length,
+      duplicates,
+      conflicts,
+      refoldPending: after.refoldPending,
+      committed: 'committed' in after ? after.committed : undefined,
+    };
   }
 }

@@ -10,7 +10,13 @@
  * pure), persist what was folded (storage).
  */
 import type { Kysely } from 'kysely';
-import type { Contribution } from '../core/aggregate/index.js';
+import {
+  mergeChanges,
+  type Contribution,
+  type DataChange,
+  type DataChangeListener,
+  type TicketSegments,
+} from '../core/aggregate/index.js';
 import {
   foldBatch,
   foldInstantRange,
@@ -52,6 +58,8 @@ export interface UpdateStats {
   rollupRows: number;
   /** Tickets whose fold failed, with the reason: their events are stored, their rows unchanged. */
   failed: Map<string, string>;
+  /** What the step changed of what the KPIs read, to report once the transaction commits. */
+  change: DataChange;
 }
 
 export interface UpdateOptions {
@@ -121,7 +129,7 @@ async function persistFolds(
   inputs: FoldInputs,
   batch: FoldedBatch,
   options: UpdateOptions,
-): Promise<{ rollupRows: number; raced: string[] }> {
+): Promise<{ rollupRows: number; raced: string[]; change: DataChange }> {
   const { rows: locked, xid, cached } = inputs;
   const created = batch.records.filter((r) => r.created === true);
   const inserted = await insertTickets(db, tenantId, created, xid, options.copyIn);
@@ -136,7 +144,8 @@ async function persistFolds(
     previous: cached.get(r.ticketId)?.rows,
   }));
   const written = await writeTickets(db, tenantId, writes, options.copyIn);
-  const rollupRows = await applyRollupDeltas(db, tenantId, deltas.unsortedRows(), options.copyIn);
+  const deltaRows = deltas.unsortedRows();
+  const rollupRows = await applyRollupDeltas(db, tenantId, deltaRows, options.copyIn);
   await recordFoldFailures(db, tenantId, batch.failed);
   await clearFoldFailures(
     db,
@@ -145,7 +154,13 @@ async function persistFolds(
   );
   // Last write of the step: the version row's lock, which concurrent batches of the tenant also
   // take, is held only from here to the commit.
-  await bumpDataVersion(db, tenantId);
+  const version = await bumpDataVersion(db, tenantId);
+  const tickets = new Map<string, TicketSegments>();
+  for (const w of writes) {
+    const createdAt = w.derived.ticket.created_at ?? 0;
+    tickets.set(w.ticketId, { createdAt, segments: w.derived.backlog_segments });
+  }
+  const change: DataChange = { first: version, last: version, rows: deltaRows, tickets };
   const { cache } = options;
   if (cache) {
     for (const w of writes) {
@@ -157,7 +172,7 @@ async function persistFolds(
       });
     }
   }
-  return { rollupRows, raced };
+  return { rollupRows, raced, change };
 }
 
 /**
@@ -177,18 +192,22 @@ export async function updateTickets(
 ): Promise<UpdateStats> {
   const inputs = await loadFoldInputs(db, tenantId, newEvents, context, options);
   const batch = foldBatch(inputs);
-  const { rollupRows, raced } = await persistFolds(db, tenantId, inputs, batch, options);
+  const { rollupRows, raced, change } = await persistFolds(db, tenantId, inputs, batch, options);
   const { failed } = batch;
   const tickets = inputs.ids.length;
   const continued = inputs.plan.continued.size;
-  const stats = { tickets, continued, refolded: tickets - continued, rollupRows, failed };
+  const stats = { tickets, continued, refolded: tickets - continued, rollupRows, failed, change };
   if (raced.length === 0) return stats;
   const again = await updateTickets(db, tenantId, new Map(raced.map((id) => [id, []])), context, {
     ...options,
     refold: true,
   });
   for (const [id, why] of again.failed) failed.set(id, why);
-  return { ...stats, rollupRows: stats.rollupRows + again.rollupRows };
+  return {
+    ...stats,
+    rollupRows: stats.rollupRows + again.rollupRows,
+    change: mergeChanges(change, again.change),
+  };
 }
 
 /** The ingest hook: runs in the batch's transaction with the events it newly stored. */
@@ -197,6 +216,7 @@ export class TicketUpdater implements IngestHooks {
     private readonly contexts: FoldContextProvider,
     readonly cache: TicketCache,
     private readonly compactor?: RollupCompactor,
+    private readonly listener?: DataChangeListener,
   ) {}
 
   async afterStore(
@@ -216,6 +236,10 @@ export class TicketUpdater implements IngestHooks {
       copyIn: tx.copyIn,
     });
     this.compactor?.appended(tenantId, stats.rollupRows);
-    return { refoldPending: [...stats.failed.keys()] };
+    const { listener } = this;
+    return {
+      refoldPending: [...stats.failed.keys()],
+      committed: listener && (() => listener.changed(tenantId, stats.change)),
+    };
   }
 }

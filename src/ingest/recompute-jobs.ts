@@ -7,6 +7,7 @@
  * The cursor is stored, so a restarted process resumes where it stopped.
  */
 import type { Kysely } from 'kysely';
+import type { DataChange, DataChangeListener } from '../core/aggregate/index.js';
 import type { TicketEvent } from '../core/events.js';
 import {
   createRecomputeJob,
@@ -45,6 +46,7 @@ export class RecomputeJobs implements RecomputeQueue {
     private readonly contexts: FoldContextProvider,
     private readonly batchSize = 250,
     private readonly onError: (error: unknown) => void = () => undefined,
+    private readonly listener?: DataChangeListener,
   ) {}
 
   /** Records a job (in the caller's transaction); call `kick()` after it commits. */
@@ -109,21 +111,24 @@ export class RecomputeJobs implements RecomputeQueue {
 
   /** One batch of one job, in one transaction. */
   private async step(tenantId: string, jobId: string): Promise<void> {
+    let change: DataChange | undefined;
     await this.db.transaction().execute(async (trx) => {
       const job = await lockRecomputeJob(trx, tenantId, jobId);
       if (job.status !== 'queued' && job.status !== 'running') return;
       const ids = await nextRecomputeBatch(trx, job, this.batchSize);
       if (ids.length > 0) {
         const context = await this.contexts.forUpdate(trx, tenantId);
-        await updateTickets(
+        const stats = await updateTickets(
           trx,
           tenantId,
           new Map(ids.map((id) => [id, [] as TicketEvent[]])),
           context,
           { refold: true },
         );
+        change = stats.change;
       }
       await recordRecomputeBatch(trx, job, ids.length, ids.at(-1), ids.length < this.batchSize);
     });
+    if (change !== undefined) this.listener?.changed(tenantId, change);
   }
 }

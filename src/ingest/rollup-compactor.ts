@@ -9,6 +9,7 @@
  * rows. A compaction is only ever an optimisation of reads; the sums are the same either way.
  */
 import type { Kysely } from 'kysely';
+import type { DataChangeListener } from '../core/aggregate/index.js';
 import { compactRollups } from '../storage/rollup.repository.js';
 import type { DB } from '../storage/schema.js';
 
@@ -27,6 +28,7 @@ export class RollupCompactor {
     private readonly db: Kysely<DB>,
     private readonly minRows: number,
     private readonly onError: (error: unknown) => void = () => undefined,
+    private readonly listener?: DataChangeListener,
   ) {}
 
   /** Records rows appended (by a committed or still open transaction) and compacts when due. */
@@ -47,7 +49,15 @@ export class RollupCompactor {
   private async compact(tenantId: string, ledger: TenantLedger): Promise<void> {
     ledger.appended = 0;
     try {
-      ledger.compacted = (await compactRollups(this.db, tenantId)).after;
+      const { after, version } = await compactRollups(this.db, tenantId);
+      ledger.compacted = after;
+      // A compaction changes no sum: the version moves on with nothing to apply.
+      this.listener?.changed(tenantId, {
+        first: version,
+        last: version,
+        rows: [],
+        tickets: new Map(),
+      });
     } catch (error) {
       this.onError(error);
     }

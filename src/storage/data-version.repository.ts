@@ -5,11 +5,13 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from './schema.js';
 
-/** Adds one to the tenant's data version, in the caller's transaction. */
-export async function bumpDataVersion(db: Kysely<DB>, tenantId: string): Promise<void> {
-  await sql`
+/** Adds one to the tenant's data version, in the caller's transaction; returns the new one. */
+export async function bumpDataVersion(db: Kysely<DB>, tenantId: string): Promise<string> {
+  const { rows } = await sql<{ version: string }>`
     insert into tenant_data_version (tenant_id, version) values (${tenantId}::uuid, 1)
-    on conflict (tenant_id) do update set version = tenant_data_version.version + 1`.execute(db);
+    on conflict (tenant_id) do update set version = tenant_data_version.version + 1
+    returning version::text as version`.execute(db);
+  return rows[0]!.version;
 }
 
 /** The tenant's data version (0 before anything was written). */

@@ -179,7 +179,8 @@ async function append(
   }
   const recordDef = sql.join([
     sql`bucket timestamptz`,
-    ...spec.dims.map((d) => sql`${ident(d)} text`),
+    // A sketch's bin is the one integer key column (migration 0012); every other key is text.
+    ...spec.dims.map((d) => (d === 'bin' ? sql`${ident(d)} integer` : sql`${ident(d)} text`)),
     ...spec.measures.map((m) => sql`${ident(m)} bigint`),
   ]);
   await sql`
@@ -227,15 +228,28 @@ function lockTenantRollups(db: Kysely<DB>, tenantId: string) {
   );
 }
 
-/** The grouped, summed rows of one rollup table of a tenant (keys summing to zero left out). */
-function summed(spec: RollupSpec, source: RawBuilder<unknown>, tenantId: string | undefined) {
+/**
+ * The grouped, summed rows of one rollup table of a tenant (keys summing to zero left out),
+ * optionally of the buckets in `[range.from, range.to)` only.
+ */
+export function summed(
+  spec: RollupSpec,
+  source: RawBuilder<unknown>,
+  tenantId: string | undefined,
+  range?: { from: number; to: number },
+) {
   const keys = sql.join(['bucket', ...spec.dims].map(ident));
   const sums = sql.join(spec.measures.map((m) => sql`sum(${ident(m)})::bigint as ${ident(m)}`));
   const nonZero = sql.join(
     spec.measures.map((m) => sql`sum(${ident(m)}) <> 0`),
     sql` or `,
   );
-  const tenant = tenantId === undefined ? sql`` : sql`where tenant_id = ${tenantId}::uuid`;
+  const buckets =
+    range === undefined
+      ? sql``
+      : sql`and bucket >= ${new Date(range.from)} and bucket < ${new Date(range.to)}`;
+  const tenant =
+    tenantId === undefined ? sql`` : sql`where tenant_id = ${tenantId}::uuid ${buckets}`;
   return sql`select ${keys}, ${sums} from ${source} ${tenant} group by ${keys} having ${nonZero}`;
 }
 
@@ -249,7 +263,7 @@ function summed(spec: RollupSpec, source: RawBuilder<unknown>, tenantId: string 
 export async function compactRollups(
   db: Kysely<DB>,
   tenantId: string,
-): Promise<{ before: number; after: number }> {
+): Promise<{ before: number; after: number; version: string }> {
   const work = async (trx: Kysely<DB>) => {
     await lockTenantRollups(trx, tenantId);
     let before = 0;
@@ -287,8 +301,8 @@ export async function compactRollups(
       after += Number(rows[0]!.after);
     }
     // Last, so the version's row lock (which ingest also takes) is held only until commit.
-    await bumpDataVersion(trx, tenantId);
-    return { before, after };
+    const version = await bumpDataVersion(trx, tenantId);
+    return { before, after, version };
   };
   return db.isTransaction ? work(db) : db.transaction().execute(work);
 }
@@ -298,21 +312,21 @@ export async function readRollups(db: Kysely<DB>, tenantId: string): Promise<Con
   const out: Contribution[] = [];
   for (const [kind, spec] of Object.entries(ROLLUPS) as Array<[ContributionKind, RollupSpec]>) {
     const { rows } = await summed(spec, sql.table(spec.table), tenantId).execute(db);
-    for (const r of rows as Array<Record<string, unknown>>) {
-      const measures: Record<string, number> = {};
-      for (const m of spec.measures) measures[m] = Number(r[m]);
-      const dims: Record<string, unknown> = {};
-      for (const d of spec.dims) dims[d] = r[d] === '' ? null : r[d];
-      if (kind === 'escalation' && dims.from_tier !== null) dims.from_tier = Number(dims.from_tier);
-      out.push({
-        kind,
-        bucket: (r.bucket as Date).getTime(),
-        dims,
-        measures,
-      } as unknown as Contribution);
-    }
+    for (const r of rows as Array<Record<string, unknown>>) out.push(contributionOf(kind, r));
   }
   return out;
+}
+
+/** A summed ledger row (`summed`) as the core's contribution. */
+export function contributionOf(kind: ContributionKind, r: Record<string, unknown>): Contribution {
+  const spec = ROLLUPS[kind];
+  const measures: Record<string, number> = {};
+  for (const m of spec.measures) measures[m] = Number(r[m]);
+  const dims: Record<string, unknown> = {};
+  for (const d of spec.dims) dims[d] = r[d] === '' ? null : r[d];
+  if (kind === 'escalation' && dims.from_tier !== null) dims.from_tier = Number(dims.from_tier);
+  if (dims.bin !== undefined && dims.bin !== null) dims.bin = Number(dims.bin);
+  return { kind, bucket: (r.bucket as Date).getTime(), dims, measures } as unknown as Contribution;
 }
 
 export async function clearDerived(db: Kysely<DB>, tenantId: string): Promise<void> {

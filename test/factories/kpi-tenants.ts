@@ -7,7 +7,7 @@ import type { CalendarDefinition } from '../../src/core/calendar/index.js';
 import type { TicketEvent } from '../../src/core/events.js';
 import { insertCalendarVersion } from '../../src/storage/calendar.repository.js';
 import { insertPolicyVersion } from '../../src/storage/sla-policy.repository.js';
-import type { TestApp } from '../support/app.js';
+import { expectKpiSource, type TestApp } from '../support/app.js';
 import { GEN_POLICIES } from './arbitraries.js';
 
 export type WireEvent = ReturnType<typeof wire>;
@@ -86,6 +86,7 @@ export async function getKpi(t: TestApp, tenant: KpiTenant, path: string): Promi
     headers: tenant.headers,
   });
   expect(res.statusCode, `${path}: ${res.body}`).toBe(200);
+  if (t.kpiSource !== undefined) expectKpiSource(res, `/v1/kpis/${path}`, t.kpiSource);
   return res.json<KpiBody>();
 }
 

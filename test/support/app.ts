@@ -27,6 +27,8 @@ export interface TestApp {
   /** Another tenant with its own admin key. */
   addTenant(name: string): Promise<{ tenantId: string; adminKey: string }>;
   close(): Promise<void>;
+  /** Where KPI answers must come from, when the test pinned it (KPI_SOURCES). */
+  kpiSource: 'sql' | 'cube' | undefined;
 }
 
 export async function createTestApp(deps: Partial<AppDeps> = {}): Promise<TestApp> {
@@ -37,10 +39,13 @@ export async function createTestApp(deps: Partial<AppDeps> = {}): Promise<TestAp
   for (const scope of SCOPES) {
     keys[scope] = (await createApiKey(database.db, { tenantId, name: scope, scopes: [scope] })).key;
   }
+  const kpiSource =
+    deps.kpiCubeBytes === 0 ? 'sql' : deps.kpiCubeBlocking === true ? 'cube' : undefined;
   return {
     app,
     database,
     tenantId,
+    kpiSource,
     keys,
     auth: (scope = 'admin') => ({ authorization: `Bearer ${keys[scope]}` }),
     configure: async (url, payload) => {
@@ -67,4 +72,23 @@ export async function createTestApp(deps: Partial<AppDeps> = {}): Promise<TestAp
       await database.close();
     },
   };
+}
+
+/** The two ways the KPI API answers: SQL over the rollups, and the in-memory cube. */
+export const KPI_SOURCES = [
+  { name: 'SQL', source: 'sql', deps: { kpiCubeBytes: 0 } },
+  { name: 'the cube', source: 'cube', deps: { kpiCubeBlocking: true } },
+] as const satisfies ReadonlyArray<{ name: string; source: string; deps: Partial<AppDeps> }>;
+
+/** Fails unless a KPI answer came from `source` (its Server-Timing header names it). */
+export function expectKpiSource(
+  res: { statusCode: number; headers: Record<string, unknown> },
+  url: string,
+  source: 'sql' | 'cube',
+): void {
+  if (res.statusCode !== 200 || !/kpis\/(sla|fcr|handle-time|volume)\b/.test(url)) return;
+  const timing = String(res.headers['server-timing'] ?? '');
+  if (!timing.startsWith(`${source};`)) {
+    throw new Error(`${url} was answered from "${timing}", not from ${source}`);
+  }
 }

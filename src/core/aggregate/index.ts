@@ -8,3 +8,4 @@ export { handleTimeContributions } from './handle-time.js';
 export { escalationContributions, reassignmentContributions } from './ticket-events.js';
 export { backlogFlowContributions } from './backlog-flow.js';
 export * from './sketch.js';
+export * from './data-change.js';

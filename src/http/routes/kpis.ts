@@ -123,6 +123,8 @@ export default function kpiRoutes(app: FastifyInstance, options: KpiRoutesOption
         }
         reply.header('etag', answer.etag).header('cache-control', 'private, no-cache');
         if (answer.notModified) return reply.code(304).send();
+        // Server-Timing (W3C): where the sums came from and how long the answer took.
+        reply.header('server-timing', `${answer.source};dur=${answer.ms.toFixed(2)}`);
         return answer.body;
       },
     );

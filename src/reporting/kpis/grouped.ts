@@ -6,14 +6,33 @@
  */
 import { comparisonShift, type Period } from '../../core/time/periods.js';
 import type { ColumnFilter, GroupedQuery, GroupedRow } from '../../storage/kpi.repository.js';
+import type { TenantCube } from './cube/index.js';
 import type { GroupKey, KpiQuery } from './query.js';
+
+/** Quantiles a source computed itself (the cube), per period and group. */
+export interface QuantileRow {
+  period: number;
+  keys: Record<string, string | null>;
+  quantiles: { name: string; values: ReadonlyArray<number | null> };
+}
+
+export type SourceRow = GroupedRow | QuantileRow;
 
 /** What one KPI endpoint reads and how it turns sums into measures. */
 export interface RangeKpi<Deps> {
   /** The `definition` object of the response. */
   definition: Record<string, unknown>;
-  /** The summed sources, merged by period and group. */
-  read: (deps: Deps, tenantId: string, q: GroupedQuery, now: number) => Promise<GroupedRow[]>;
+  /**
+   * The summed sources, merged by period and group; from the `cube` (in memory, at the data
+   * version of the request) where given, else from SQL.
+   */
+  read: (
+    deps: Deps,
+    tenantId: string,
+    q: GroupedQuery,
+    now: number,
+    cube: TenantCube | undefined,
+  ) => Promise<SourceRow[]>;
   /** The response measures of one row's sums (absent sums are 0). */
   measures: (sums: Readonly<Record<string, number>>, row: MergedRow) => Record<string, unknown>;
 }
@@ -24,6 +43,8 @@ export interface MergedRow {
   sums: Record<string, number>;
   /** Counts per sketch bin, per sketch name (percentiles). */
   sketches: Map<string, Map<number, number>>;
+  /** Quantiles computed by the source, per sketch name (instead of bins). */
+  quantiles?: Map<string, ReadonlyArray<number | null>>;
 }
 
 export interface KpiRow {
@@ -54,12 +75,11 @@ function keyOf(
 
 /** Merges rows of several sources by period and group, adding their sums and sketch bins. */
 export function mergeRows(
-  sources: readonly GroupedRow[],
+  sources: readonly SourceRow[],
   groupBy: readonly string[],
 ): Map<string, MergedRow> {
   const merged = new Map<string, MergedRow>();
   for (const row of sources) {
-    const sketch = row.sketch;
     const key = keyOf(row.period, row.keys, groupBy);
     let into = merged.get(key);
     if (into === undefined) {
@@ -68,6 +88,11 @@ export function mergeRows(
       into = { period: row.period, keys, sums: {}, sketches: new Map() };
       merged.set(key, into);
     }
+    if ('quantiles' in row) {
+      (into.quantiles ??= new Map()).set(row.quantiles.name, row.quantiles.values);
+      continue;
+    }
+    const sketch = row.sketch;
     if (sketch !== undefined) {
       const bins = into.sketches.get(sketch.name) ?? new Map<number, number>();
       bins.set(sketch.bin, (bins.get(sketch.bin) ?? 0) + (row.sums.n ?? 0));
@@ -129,10 +154,11 @@ export async function runRangeKpi<Deps>(
   deps: Deps,
   tenantId: string,
   q: KpiQuery,
-  now: number,
+  context: { now: number; cube: TenantCube | undefined },
 ): Promise<RangeKpiResult> {
+  const { now, cube } = context;
   const current = mergeRows(
-    await kpi.read(deps, tenantId, groupedQuery(q, q.periods, q.from, q.to), now),
+    await kpi.read(deps, tenantId, groupedQuery(q, q.periods, q.from, q.to), now, cube),
     q.groupBy,
   );
   densify(current, q);
@@ -147,10 +173,13 @@ export async function runRangeKpi<Deps>(
       tenantId,
       groupedQuery(q, periods, window.from, window.to),
       now,
+      cube,
     );
     previous = mergeRows(rows, q.groupBy);
     for (const [key, row] of previous) {
-      if (!current.has(key)) current.set(key, { ...row, sums: {}, sketches: new Map() });
+      if (!current.has(key)) {
+        current.set(key, { period: row.period, keys: row.keys, sums: {}, sketches: new Map() });
+      }
     }
   }
   const rows = sortRows([...current.values()], q.groupBy).map((row) => {

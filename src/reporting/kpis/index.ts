@@ -48,8 +48,12 @@ const RANGE: Record<string, { kpi: RangeKpi<KpiDeps>; groups: typeof SLA_GROUPS 
   volume: { kpi: volumeKpi, groups: RANGE_GROUPS },
 };
 
+/** Where an answer's sums came from: the in-memory cube, or SQL over the rollups. */
+export type KpiSource = 'cube' | 'sql';
+
 export type KpiAnswer =
-  { notModified: true; etag: string } | { notModified: false; etag: string; body: unknown };
+  | { notModified: true; etag: string }
+  | { notModified: false; etag: string; body: unknown; source: KpiSource; ms: number };
 
 /** Whether the answer can change with the clock alone, for a query with `to` (or none). */
 function clockDependent(endpoint: KpiEndpoint, raw: RawKpiQuery, to: number | null, now: number) {
@@ -77,17 +81,34 @@ async function compute(
   tenantId: string,
   endpoint: KpiEndpoint,
   raw: RawKpiQuery,
-  context: { now: number; tenantZone: string },
-): Promise<{ parsed: unknown; to: number | null; run: () => Promise<unknown> }> {
+  context: { now: number; tenantZone: string; version: string },
+): Promise<{
+  parsed: unknown;
+  to: number | null;
+  run: () => Promise<{ body: unknown; source: KpiSource }>;
+}> {
   if (endpoint === 'backlog') {
-    return { parsed: raw, to: null, run: () => backlogKpi(deps, tenantId, raw, context) };
+    const run = async () => ({
+      body: await backlogKpi(deps, tenantId, raw, context),
+      source: 'sql' as const,
+    });
+    return { parsed: raw, to: null, run };
   }
   if (endpoint === 'backlog-trend') {
-    return { parsed: raw, to: null, run: () => backlogTrendKpi(deps, tenantId, raw, context) };
+    const run = async () => ({
+      body: await backlogTrendKpi(deps, tenantId, raw, context),
+      source: 'sql' as const,
+    });
+    return { parsed: raw, to: null, run };
   }
   const { kpi, groups } = RANGE[endpoint]!;
   const q = parseKpiQuery(raw, context.tenantZone, groups);
-  return { parsed: q, to: q.to, run: () => runRangeKpi(kpi, deps, tenantId, q, context.now) };
+  const run = async () => {
+    const cube = await deps.cubes?.at(tenantId, context.version);
+    const body = await runRangeKpi(kpi, deps, tenantId, q, { now: context.now, cube });
+    return { body, source: cube === undefined ? ('sql' as const) : ('cube' as const) };
+  };
+  return { parsed: q, to: q.to, run };
 }
 
 /** Answers one KPI request; with `ifNoneMatch` naming the current ETag, answers "not modified". */
@@ -102,10 +123,12 @@ export async function answerKpi(
     getTenantSettings(deps, tenantId),
     readDataVersion(deps.db, tenantId),
   ]);
-  const context = { now: options.now, tenantZone: settings.timezone };
+  const context = { now: options.now, tenantZone: settings.timezone, version };
   const { parsed, to, run } = await compute(deps, tenantId, endpoint, raw, context);
   const clock = clockDependent(endpoint, raw, to, options.now) ? options.now : null;
   const etag = etagOf([version, endpoint, parsed, settings.timezone, clock]);
   if (matchesEtag(options.ifNoneMatch, etag)) return { notModified: true, etag };
-  return { notModified: false, etag, body: await run() };
+  const started = performance.now();
+  const { body, source } = await run();
+  return { notModified: false, etag, body, source, ms: performance.now() - started };
 }

@@ -14,11 +14,50 @@ import {
 } from '../../storage/kpi.repository.js';
 import { FCR_WINDOW_DAYS } from '../../tenant-config/fold-context.js';
 import type { DB } from '../../storage/schema.js';
-import { rate, type MergedRow, type RangeKpi } from './grouped.js';
+import type { ContributionKind } from '../../core/aggregate/index.js';
+import type { CubeRegistry, TenantCube } from './cube/index.js';
+import { rate, type MergedRow, type RangeKpi, type SourceRow } from './grouped.js';
 import { BASE_GROUPS, type GroupKey } from './query.js';
 
 export interface KpiDeps {
   db: Kysely<DB>;
+  /** The tenants' KPI cubes; without them every answer comes from SQL. */
+  cubes?: CubeRegistry | undefined;
+}
+
+/** The quantiles every percentile measure is read at. */
+const QUANTILES = [0.5, 0.9] as const;
+
+type RangeKind = 'sla' | 'fcr' | 'volume' | 'handle_time';
+
+/** The sums of `measures` of a rollup ledger per period and group: from the cube or SQL. */
+function sums(
+  db: Kysely<DB>,
+  tenantId: string,
+  kind: RangeKind & ContributionKind,
+  measures: readonly string[],
+  q: GroupedQuery,
+  cube: TenantCube | undefined,
+): Promise<SourceRow[]> | SourceRow[] {
+  if (cube !== undefined) return cube.rows(kind, q, { measures });
+  return sumRollup(db, tenantId, kind, measures, q);
+}
+
+/** A sketch's quantiles per period and group (the cube), or its bins (SQL), named `name`. */
+function percentiles(
+  db: Kysely<DB>,
+  tenantId: string,
+  kind: 'sla_sketch' | 'handle_sketch',
+  name: string,
+  q: GroupedQuery,
+  cube: TenantCube | undefined,
+): Promise<SourceRow[]> | SourceRow[] {
+  if (cube === undefined) return sumSketch(db, tenantId, kind, name, q);
+  return cube.quantiles(kind, q, QUANTILES).map((g) => ({
+    period: g.period,
+    keys: g.keys,
+    quantiles: { name, values: g.values },
+  }));
 }
 
 export const SLA_GROUPS: readonly GroupKey[] = [...BASE_GROUPS, 'metric'];
@@ -29,8 +68,12 @@ const avgSeconds = (ms: number | undefined, n: number | undefined) =>
   n !== undefined && n > 0 ? Math.round(ms ?? 0) / n / 1000 : null;
 const round3 = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);
 
-function quantileSeconds(row: MergedRow, sketch: string, q: number): number | null {
-  const ms = sketchQuantile(row.sketches.get(sketch) ?? new Map(), q);
+function quantileSeconds(row: MergedRow, sketch: string, q: (typeof QUANTILES)[number]) {
+  const computed = row.quantiles?.get(sketch);
+  const ms =
+    computed !== undefined
+      ? (computed[QUANTILES.indexOf(q)] ?? null)
+      : sketchQuantile(row.sketches.get(sketch) ?? new Map(), q);
   return ms === null ? null : round3(ms / 1000);
 }
 
@@ -94,17 +137,12 @@ export const slaKpi: RangeKpi<KpiDeps> = {
     attribution: "the ticket's attributes at the decision instant",
     percentiles: PERCENTILES,
   },
-  async read({ db }, tenantId, q, now) {
-    const sums = sumRollup(
-      db,
-      tenantId,
-      'sla',
-      ['achieved', 'breached', 'stopped', 'elapsed_business_ms'],
-      q,
-    );
+  async read({ db }, tenantId, q, now, cube) {
+    const measures = ['achieved', 'breached', 'stopped', 'elapsed_business_ms'];
+    const summed = sums(db, tenantId, 'sla', measures, q, cube);
     const overdue = countOverdueClocks(db, tenantId, now, q);
-    const sketch = sumSketch(db, tenantId, 'sla_sketch', 'elapsed_business', q);
-    return (await Promise.all([sums, overdue, sketch])).flat();
+    const sketch = percentiles(db, tenantId, 'sla_sketch', 'elapsed_business', q, cube);
+    return (await Promise.all([summed, overdue, sketch])).flat();
   },
   measures(s, row) {
     const achieved = s.achieved ?? 0;
@@ -130,11 +168,11 @@ export const fcrKpi: RangeKpi<KpiDeps> = {
     reopen_rate: 'reopened / cohort',
     pending_confirmation: 'fcr tickets whose window has not passed at the query time',
   },
-  async read({ db }, tenantId, q, now) {
+  async read({ db }, tenantId, q, now, cube) {
     const measures = ['solved', 'fcr', 'zero_touch', 'touched', 'reopened', 'escalated'];
-    const sums = sumRollup(db, tenantId, 'fcr', measures, q);
+    const summed = sums(db, tenantId, 'fcr', measures, q, cube);
     const pending = pendingConfirmation(db, tenantId, q, now);
-    return (await Promise.all([sums, pending])).flat();
+    return (await Promise.all([summed, pending])).flat();
   },
   measures(s) {
     const solved = s.solved ?? 0;
@@ -159,11 +197,11 @@ export const handleTimeKpi: RangeKpi<KpiDeps> = {
     aht: 'handle_seconds / contacts',
     percentiles: PERCENTILES,
   },
-  async read({ db }, tenantId, q) {
+  async read({ db }, tenantId, q, _now, cube) {
     const measures = ['contacts', 'talk_ms', 'hold_ms', 'wrap_ms', 'handle_ms'];
-    const sums = sumRollup(db, tenantId, 'handle_time', measures, q);
-    const sketch = sumSketch(db, tenantId, 'handle_sketch', 'handle', q);
-    return (await Promise.all([sums, sketch])).flat();
+    const summed = sums(db, tenantId, 'handle_time', measures, q, cube);
+    const sketch = percentiles(db, tenantId, 'handle_sketch', 'handle', q, cube);
+    return (await Promise.all([summed, sketch])).flat();
   },
   measures(s, row) {
     return {
@@ -187,8 +225,8 @@ export const volumeKpi: RangeKpi<KpiDeps> = {
     reopens: 'every reopen event',
     deleted: 'tickets deleted, at deletion',
   },
-  async read({ db }, tenantId, q) {
-    return sumRollup(db, tenantId, 'volume', ['created', 'solved', 'reopens', 'deleted'], q);
+  async read({ db }, tenantId, q, _now, cube) {
+    return sums(db, tenantId, 'volume', ['created', 'solved', 'reopens', 'deleted'], q, cube);
   },
   measures(s) {
     return {

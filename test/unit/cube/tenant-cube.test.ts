@@ -132,7 +132,7 @@ describe('CubeRegistry', () => {
     expect(s.loads).toEqual(['t']);
   });
 
-  it('reloads a cube left behind for longer than staleMs', async () => {
+  it('reloads a cube left behind for longer than staleMs, at most every minReloadMs', async () => {
     const s = setup();
     s.registry.current('t', '3');
     s.release();
@@ -146,6 +146,9 @@ describe('CubeRegistry', () => {
     expect(s.registry.current('t', '4')).toBeUndefined();
     expect(s.loads).toEqual(['t']);
     s.tick(1);
+    expect(s.registry.current('t', '4')).toBeUndefined();
+    expect(s.loads).toEqual(['t']); // stale, but loaded less than 30 s ago
+    s.tick(29_000);
     expect(s.registry.current('t', '4')).toBeUndefined();
     expect(s.loads).toEqual(['t', 't']);
     s.release();

@@ -12,7 +12,11 @@
  * Commits arriving while a load runs are kept and given to the new cube, which takes those
  * after its snapshot's version.
  */
-import type { Contribution } from '../../../core/aggregate/index.js';
+import type {
+  Contribution,
+  DataChange,
+  DataChangeListener,
+} from '../../../core/aggregate/index.js';
 import { TenantCube, type CubeKind, type CubeSnapshot } from './tenant-cube.js';
 
 export interface CubeRegistryOptions {
@@ -22,8 +26,15 @@ export interface CubeRegistryOptions {
   now?: () => number;
   /** How long a cube may stay behind the data version before it is reloaded (ms). */
   staleMs?: number;
+  /** The least time between the end of one load of a tenant and the next (default 30 s). */
+  minReloadMs?: number;
   /** A tenant whose cube holds more (typed-array bytes) answers from SQL from then on. */
   maxBytes?: number;
+  /**
+   * `at()` waits for a load (or reload) instead of answering "use SQL" while one runs: every
+   * answer then comes from the cube. For tests; a service answers from SQL while it loads.
+   */
+  blocking?: boolean;
   onError?: (error: unknown) => void;
 }
 
@@ -33,13 +44,18 @@ interface Entry {
   /** Commits seen while loading, replayed into the new cube. */
   seen: Array<[string | bigint, string | bigint, readonly Contribution[]]>;
   behindSince: number | undefined;
+  /** When the last load ended, and how long it took (ms). */
+  loadEnded: number;
+  loadTook: number;
   /** Too large for a cube (`maxBytes`): always SQL. */
   disabled: boolean;
 }
 
-export class CubeRegistry {
+export class CubeRegistry implements DataChangeListener {
   private readonly tenants = new Map<string, Entry>();
   private readonly now: () => number;
+  /** Loads started, all tenants (monitoring, tests). */
+  loads = 0;
 
   constructor(private readonly options: CubeRegistryOptions) {
     this.now = options.now ?? Date.now;
@@ -53,6 +69,8 @@ export class CubeRegistry {
         loading: undefined,
         seen: [],
         behindSince: undefined,
+        loadEnded: -Infinity,
+        loadTook: 0,
         disabled: false,
       };
       this.tenants.set(tenantId, entry);
@@ -70,8 +88,50 @@ export class CubeRegistry {
     if (entry.loading !== undefined || entry.disabled) return undefined;
     const since = (entry.behindSince ??= this.now());
     const stale = this.now() - since >= (this.options.staleMs ?? 2000);
-    if (entry.cube === undefined || entry.cube.isBroken || stale) void this.reload(tenantId);
+    const due = entry.cube === undefined || entry.cube.isBroken || stale;
+    // Loads at most every `minReloadMs` and never more than a quarter of the time: a writer
+    // that never reports (a long import by the CLI) must not keep the database busy reloading.
+    const rest = Math.max(this.options.minReloadMs ?? 30_000, 3 * entry.loadTook);
+    if (due && this.now() - entry.loadEnded >= rest) void this.reload(tenantId);
     return undefined;
+  }
+
+  /**
+   * The tenant's cube at data `version`, waiting for it to load when the registry is
+   * `blocking`; undefined: answer from SQL.
+   */
+  async at(tenantId: string, version: string): Promise<TenantCube | undefined> {
+    const cube = this.current(tenantId, version);
+    if (cube !== undefined || this.options.blocking !== true) return cube;
+    const entry = this.entry(tenantId);
+    if (entry.disabled) return undefined;
+    await (entry.loading ?? this.reload(tenantId));
+    return entry.cube?.isAt(version) ? entry.cube : undefined;
+  }
+
+  /**
+   * Loads the cubes of tenants not loaded yet, one after another (each load holds a database
+   * connection): at start, so the first reads find them ready. Resolves when all are done.
+   */
+  async warm(tenantIds: readonly string[]): Promise<void> {
+    for (const id of tenantIds) {
+      const entry = this.entry(id);
+      if (entry.cube === undefined && !entry.disabled) await (entry.loading ?? this.reload(id));
+    }
+  }
+
+  /** Resolves when no load runs (shutdown, tests). */
+  async idle(): Promise<void> {
+    for (;;) {
+      const loading = [...this.tenants.values()].flatMap((e) => e.loading ?? []);
+      if (loading.length === 0) return;
+      await Promise.all(loading);
+    }
+  }
+
+  /** What a committed transaction changed (DataChangeListener). */
+  changed(tenantId: string, change: DataChange): void {
+    this.commit(tenantId, change.first, change.last, change.rows);
   }
 
   /** A committed transaction's rollup deltas (data version `first − 1` → `last`). */
@@ -100,7 +160,11 @@ export class CubeRegistry {
     entry.cube = undefined;
     entry.behindSince = undefined;
     entry.seen = [];
+    this.loads++;
+    const started = this.now();
     entry.loading = this.load(tenantId, entry).finally(() => {
+      entry.loadEnded = this.now();
+      entry.loadTook = entry.loadEnded - started;
       entry.loading = undefined;
       entry.seen = [];
     });

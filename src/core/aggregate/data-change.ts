@@ -1,0 +1,41 @@
+/**
+ * What one committed transaction changed of what the KPIs read, as ingest reports it after the
+ * commit: the data version it moved the tenant to, the rollup deltas it appended, and the new
+ * backlog segments of every ticket it rewrote. An in-memory reader (the KPI cube) applies these
+ * in data-version order; a reader that misses one falls back to the database, never answers
+ * wrong.
+ */
+import type { BacklogSegmentState } from '../ticket/state.js';
+import type { Contribution } from './types.js';
+
+export interface TicketSegments {
+  createdAt: number;
+  /** Every backlog segment of the ticket now ([] once deleted). */
+  segments: readonly BacklogSegmentState[];
+}
+
+export interface DataChange {
+  /** The data version before the transaction, plus one. */
+  first: string;
+  /** The data version the transaction committed. */
+  last: string;
+  /** The signed rollup deltas the transaction appended. */
+  rows: readonly Contribution[];
+  /** The tickets whose derived rows the transaction rewrote. */
+  tickets: ReadonlyMap<string, TicketSegments>;
+}
+
+/** Receives each committed change of a tenant (after the commit). */
+export interface DataChangeListener {
+  changed(tenantId: string, change: DataChange): void;
+}
+
+/** The change of a transaction that ran several steps, each moving the version on. */
+export function mergeChanges(a: DataChange | undefined, b: DataChange): DataChange {
+  if (a === undefined) return b;
+  const tickets = new Map(a.tickets);
+  for (const [id, t] of b.tickets) tickets.set(id, t);
+  const first = BigInt(a.first) < BigInt(b.first) ? a.first : b.first;
+  const last = BigInt(a.last) > BigInt(b.last) ? a.last : b.last;
+  return { first, last, rows: a.rows.concat(b.rows), tickets };
+}

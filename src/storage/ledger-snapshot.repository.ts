@@ -1,0 +1,177 @@
+/**
+ * A consistent snapshot of what the KPI cube holds in memory: a tenant's summed rollup ledgers,
+ * its backlog segments and its data version, all read in one `repeatable read` transaction on
+ * one connection, so the rows are exactly those of that version. Rows come in pages (a few weeks
+ * of buckets, or some thousands of tickets, at a time) so no statement returns a whole ledger.
+ * The transaction stays open until `close()`.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Contribution, ContributionKind } from '../core/aggregate/index.js';
+import { contributionOf, ROLLUPS, summed } from './rollup.repository.js';
+import type { DB } from './schema.js';
+
+/** Buckets read per statement: four weeks. */
+const PAGE_MS = 28 * 86_400_000;
+/** Segments read per statement. */
+const SEGMENT_PAGE = 20_000;
+
+export interface SegmentRow {
+  ticketId: string;
+  from: number;
+  to: number | null;
+  status: string;
+  createdAt: number;
+  calendarId: string;
+  team: string | null;
+  agent: string | null;
+  priority: string | null;
+  channel: string | null;
+  category: string | null;
+  policy: string | null;
+}
+
+export interface LedgerSnapshot {
+  /** The tenant's data version in the snapshot. */
+  version: string;
+  /** The summed ledger rows of `kind`, page by page. */
+  rows(kind: ContributionKind): AsyncIterable<readonly Contribution[]>;
+  /** Every backlog segment of the tenant, page by page, in ticket order. */
+  segments(): AsyncIterable<readonly SegmentRow[]>;
+  /** Ends the read transaction. */
+  close(): Promise<void>;
+}
+
+/** The first and last bucket of a tenant's ledger of `kind` (null when it is empty). */
+export async function ledgerSpan(
+  db: Kysely<DB>,
+  tenantId: string,
+  kind: ContributionKind,
+): Promise<{ lo: number; hi: number } | null> {
+  const { rows } = await sql<{ lo: Date | null; hi: Date | null }>`
+    select min(bucket) as lo, max(bucket) as hi from ${sql.table(ROLLUPS[kind].table)}
+    where tenant_id = ${tenantId}::uuid`.execute(db);
+  const { lo, hi } = rows[0] ?? { lo: null, hi: null };
+  return lo && hi ? { lo: lo.getTime(), hi: hi.getTime() } : null;
+}
+
+/** The summed ledger rows of `kind` whose buckets fall in `[from, to)`. */
+export async function readLedgerPage(
+  db: Kysely<DB>,
+  tenantId: string,
+  kind: ContributionKind,
+  from: number,
+  to: number,
+): Promise<Contribution[]> {
+  const spec = ROLLUPS[kind];
+  const { rows } = await summed(spec, sql.table(spec.table), tenantId, { from, to }).execute(db);
+  return (rows as Array<Record<string, unknown>>).map((r) => contributionOf(kind, r));
+}
+
+async function* ledgerPages(
+  db: Kysely<DB>,
+  tenantId: string,
+  kind: ContributionKind,
+): AsyncGenerator<readonly Contribution[]> {
+  const span = await ledgerSpan(db, tenantId, kind);
+  if (span === null) return;
+  for (let from = span.lo; from <= span.hi; from += PAGE_MS) {
+    yield await readLedgerPage(db, tenantId, kind, from, from + PAGE_MS);
+  }
+}
+
+interface SegmentRecord {
+  ticket_id: string;
+  n: number;
+  valid_from: Date;
+  valid_to: Date | null;
+  status: string;
+  created_at: Date;
+  calendar_id: string;
+  team: string | null;
+  agent: string | null;
+  priority: string | null;
+  channel: string | null;
+  category: string | null;
+  policy_id: string | null;
+}
+
+/** Up to `limit` backlog segments of the tenant after `(ticket, n)` = `after`, in that order. */
+export async function readSegmentPage(
+  db: Kysely<DB>,
+  tenantId: string,
+  after: readonly [string, number] | null,
+  limit: number,
+): Promise<Array<SegmentRow & { n: number }>> {
+  const from = after === null ? sql`` : sql`and (ticket_id, n) > (${after[0]}, ${after[1]}::int)`;
+  const { rows } = await sql<SegmentRecord>`
+    select ticket_id, n, valid_from, valid_to, status, created_at, calendar_id,
+      team, agent, priority, channel, category, policy_id
+    from backlog_segment where tenant_id = ${tenantId}::uuid ${from}
+    order by ticket_id, n limit ${limit}`.execute(db);
+  return rows.map((r) => ({
+    ticketId: r.ticket_id,
+    n: r.n,
+    from: r.valid_from.getTime(),
+    to: r.valid_to === null ? null : r.valid_to.getTime(),
+    status: r.status,
+    createdAt: r.created_at.getTime(),
+    calendarId: r.calendar_id,
+    team: r.team,
+    agent: r.agent,
+    priority: r.priority,
+    channel: r.channel,
+    category: r.category,
+    policy: r.policy_id,
+  }));
+}
+
+async function* segmentPages(
+  db: Kysely<DB>,
+  tenantId: string,
+): AsyncGenerator<readonly SegmentRow[]> {
+  let after: [string, number] | null = null;
+  for (;;) {
+    const rows = await readSegmentPage(db, tenantId, after, SEGMENT_PAGE);
+    if (rows.length === 0) return;
+    const last = rows.at(-1)!;
+    after = [last.ticketId, last.n];
+    yield rows;
+    if (rows.length < SEGMENT_PAGE) return;
+  }
+}
+
+/** Opens a snapshot of the tenant's ledgers and segments; call `close()` when done with it. */
+export function openLedgerSnapshot(db: Kysely<DB>, tenantId: string): Promise<LedgerSnapshot> {
+  return new Promise<LedgerSnapshot>((resolve, reject) => {
+    let opened = false;
+    let done: Promise<void> = Promise.resolve();
+    done = db
+      .connection()
+      .execute(async (conn) => {
+        await sql`begin isolation level repeatable read read only`.execute(conn);
+        let release: () => void = () => undefined;
+        const closed = new Promise<void>((r) => (release = r));
+        try {
+          const { rows } = await sql<{ version: string }>`
+            select coalesce((select version::text from tenant_data_version
+              where tenant_id = ${tenantId}::uuid), '0') as version`.execute(conn);
+          opened = true;
+          resolve({
+            version: rows[0]!.version,
+            rows: (kind) => ledgerPages(conn, tenantId, kind),
+            segments: () => segmentPages(conn, tenantId),
+            close: async () => {
+              release();
+              await done;
+            },
+          });
+          await closed;
+        } finally {
+          await sql`rollback`.execute(conn);
+        }
+      })
+      .catch((error: unknown) => {
+        if (!opened) reject(error instanceof Error ? error : new Error(String(error)));
+      });
+  });
+}
