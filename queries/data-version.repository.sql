@@ -12,10 +12,12 @@ set
 returning
   version::text as version;
 
--- readDataVersion
+-- readKpiContext
 select
-  version::text as version
+  coalesce(v.version, 0)::text as version,
+  t.timezone
 from
-  tenant_data_version
+  tenant t
+  left join tenant_data_version v on v.tenant_id = t.tenant_id
 where
-  tenant_id = $1::uuid;
+  t.tenant_id = $1::uuid;

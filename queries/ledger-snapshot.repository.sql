@@ -61,6 +61,65 @@ having
   or sum("stopped") <> 0
   or sum("elapsed_business_ms") <> 0;
 
+-- readOpenClockPage: first page
+select
+  c.ticket_id,
+  c.metric,
+  c.cycle,
+  c.due_at,
+  c.policy_id,
+  t.team,
+  t.assignee_id,
+  t.priority,
+  t.channel,
+  t.category
+from
+  sla_clock c
+  join ticket t on t.tenant_id = c.tenant_id
+  and t.ticket_id = c.ticket_id
+where
+  c.tenant_id = $1::uuid
+  and c.stopped_at is null
+  and c.status = 'active'
+  and c.due_at is not null
+  and not t.deleted
+order by
+  c.ticket_id,
+  c.metric,
+  c.cycle
+limit
+  $2;
+
+-- readOpenClockPage: next page
+select
+  c.ticket_id,
+  c.metric,
+  c.cycle,
+  c.due_at,
+  c.policy_id,
+  t.team,
+  t.assignee_id,
+  t.priority,
+  t.channel,
+  t.category
+from
+  sla_clock c
+  join ticket t on t.tenant_id = c.tenant_id
+  and t.ticket_id = c.ticket_id
+where
+  c.tenant_id = $1::uuid
+  and c.stopped_at is null
+  and c.status = 'active'
+  and c.due_at is not null
+  and not t.deleted
+  and (c.ticket_id, c.metric, c.cycle) > ($2, $3, $4::int)
+order by
+  c.ticket_id,
+  c.metric,
+  c.cycle
+limit
+  $5;
+
 -- readSegmentPage: first page
 select
   ticket_id,

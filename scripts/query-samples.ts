@@ -144,7 +144,7 @@ export const SAMPLES: SampleTable = {
 
   // data-version.repository
   bumpDataVersion: [{ args: () => [TENANT], rows: [{ version: '8' }] }],
-  readDataVersion: [{ args: () => [TENANT] }],
+  readKpiContext: [{ args: () => [TENANT], rows: [{ version: '3', timezone: 'UTC' }] }],
 
   // kpi.repository
   sumRollup: [
@@ -180,6 +180,10 @@ export const SAMPLES: SampleTable = {
   openLedgerSnapshot: [{ args: () => [TENANT], rows: [{ version: '7' }] }],
   ledgerSpan: [{ args: () => [TENANT, 'sla_sketch'] }],
   readLedgerPage: [{ args: () => [TENANT, 'sla', 0, 28 * DAY_MS] }],
+  readOpenClockPage: [
+    one('first page', () => [TENANT, null, 20_000]),
+    one('next page', () => [TENANT, ['ticket-1', 'resolution', 0], 20_000]),
+  ],
   readSegmentPage: [
     one('first page', () => [TENANT, null, 20_000]),
     one('next page', () => [TENANT, ['ticket-1', 2], 20_000]),

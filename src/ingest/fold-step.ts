@@ -157,8 +157,20 @@ async function persistFolds(
   const version = await bumpDataVersion(db, tenantId);
   const tickets = new Map<string, TicketSegments>();
   for (const w of writes) {
-    const createdAt = w.derived.ticket.created_at ?? 0;
-    tickets.set(w.ticketId, { createdAt, segments: w.derived.backlog_segments });
+    const { ticket, clocks, backlog_segments: segments } = w.derived;
+    const openClocks = clocks
+      .filter((c) => c.status === 'active' && c.stopped_at === null && c.due_at !== null)
+      .map((c) => ({
+        due: c.due_at!,
+        metric: c.metric,
+        policy: c.policy_id,
+        team: ticket.group,
+        agent: ticket.assignee_id,
+        priority: ticket.priority,
+        channel: ticket.channel,
+        category: ticket.category,
+      }));
+    tickets.set(w.ticketId, { createdAt: ticket.created_at ?? 0, segments, openClocks });
   }
   const change: DataChange = { first: version, last: version, rows: deltaRows, tickets };
   const { cache } = options;

@@ -14,10 +14,19 @@ export async function bumpDataVersion(db: Kysely<DB>, tenantId: string): Promise
   return rows[0]!.version;
 }
 
-/** The tenant's data version (0 before anything was written). */
-export async function readDataVersion(db: Kysely<DB>, tenantId: string): Promise<string> {
-  const { rows } = await sql<{ version: string }>`
-    select version::text as version from tenant_data_version
-    where tenant_id = ${tenantId}::uuid`.execute(db);
-  return rows[0]?.version ?? '0';
+/**
+ * What every KPI read starts with, in one round trip: the tenant's data version and its
+ * default time zone.
+ */
+export async function readKpiContext(
+  db: Kysely<DB>,
+  tenantId: string,
+): Promise<{ version: string; timezone: string }> {
+  const { rows } = await sql<{ version: string; timezone: string }>`
+    select coalesce(v.version, 0)::text as version, t.timezone
+    from tenant t left join tenant_data_version v on v.tenant_id = t.tenant_id
+    where t.tenant_id = ${tenantId}::uuid`.execute(db);
+  const row = rows[0];
+  if (row === undefined) throw new Error(`no tenant ${tenantId}`);
+  return row;
 }

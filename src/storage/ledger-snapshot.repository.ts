@@ -6,7 +6,7 @@
  * The transaction stays open until `close()`.
  */
 import { sql, type Kysely } from 'kysely';
-import type { Contribution, ContributionKind } from '../core/aggregate/index.js';
+import type { Contribution, ContributionKind, OpenClock } from '../core/aggregate/index.js';
 import { contributionOf, ROLLUPS, summed } from './rollup.repository.js';
 import type { DB } from './schema.js';
 
@@ -37,6 +37,8 @@ export interface LedgerSnapshot {
   rows(kind: ContributionKind): AsyncIterable<readonly Contribution[]>;
   /** Every backlog segment of the tenant, page by page, in ticket order. */
   segments(): AsyncIterable<readonly SegmentRow[]>;
+  /** Every running clock with a due time of a live ticket, page by page. */
+  openClocks(): AsyncIterable<ReadonlyArray<OpenClock & { ticketId: string }>>;
   /** Ends the read transaction. */
   close(): Promise<void>;
 }
@@ -140,6 +142,67 @@ async function* segmentPages(
   }
 }
 
+type OpenClockRow = OpenClock & { ticketId: string; cycle: number };
+
+/**
+ * Up to `limit` running clocks with a due time (countOverdueClocks' clocks, whatever their
+ * due time) after `(ticket, metric, cycle)` = `after`, with their tickets' current attributes.
+ */
+export async function readOpenClockPage(
+  db: Kysely<DB>,
+  tenantId: string,
+  after: readonly [string, string, number] | null,
+  limit: number,
+): Promise<OpenClockRow[]> {
+  const from =
+    after === null
+      ? sql``
+      : sql`and (c.ticket_id, c.metric, c.cycle) > (${after[0]}, ${after[1]}, ${after[2]}::int)`;
+  const { rows } = await sql<{
+    ticket_id: string;
+    metric: string;
+    cycle: number;
+    due_at: Date;
+    policy_id: string | null;
+    team: string | null;
+    assignee_id: string | null;
+    priority: string | null;
+    channel: string | null;
+    category: string | null;
+  }>`
+    select c.ticket_id, c.metric, c.cycle, c.due_at, c.policy_id,
+      t.team, t.assignee_id, t.priority, t.channel, t.category
+    from sla_clock c
+    join ticket t on t.tenant_id = c.tenant_id and t.ticket_id = c.ticket_id
+    where c.tenant_id = ${tenantId}::uuid and c.stopped_at is null and c.status = 'active'
+      and c.due_at is not null and not t.deleted ${from}
+    order by c.ticket_id, c.metric, c.cycle limit ${limit}`.execute(db);
+  return rows.map((r) => ({
+    ticketId: r.ticket_id,
+    cycle: r.cycle,
+    due: r.due_at.getTime(),
+    metric: r.metric,
+    policy: r.policy_id,
+    team: r.team,
+    agent: r.assignee_id,
+    priority: r.priority,
+    channel: r.channel,
+    category: r.category,
+  }));
+}
+
+async function* openClockPages(db: Kysely<DB>, tenantId: string) {
+  let after: [string, string, number] | null = null;
+  for (;;) {
+    const rows = await readOpenClockPage(db, tenantId, after, SEGMENT_PAGE);
+    if (rows.length === 0) return;
+    const last = rows.at(-1)!;
+    after = [last.ticketId, last.metric, last.cycle];
+    yield rows;
+    if (rows.length < SEGMENT_PAGE) return;
+  }
+}
+
 /** Opens a snapshot of the tenant's ledgers and segments; call `close()` when done with it. */
 export function openLedgerSnapshot(db: Kysely<DB>, tenantId: string): Promise<LedgerSnapshot> {
   return new Promise<LedgerSnapshot>((resolve, reject) => {
@@ -160,6 +223,7 @@ export function openLedgerSnapshot(db: Kysely<DB>, tenantId: string): Promise<Le
             version: rows[0]!.version,
             rows: (kind) => ledgerPages(conn, tenantId, kind),
             segments: () => segmentPages(conn, tenantId),
+            openClocks: () => openClockPages(conn, tenantId),
             close: async () => {
               release();
               await done;

@@ -87,7 +87,8 @@ export function expectKpiSource(
   source: 'sql' | 'cube',
 ): void {
   if (res.statusCode !== 200 || !/kpis\/(sla|fcr|handle-time|volume)\b/.test(url)) return;
-  const timing = String(res.headers['server-timing'] ?? '');
+  const header = res.headers['server-timing'];
+  const timing = typeof header === 'string' ? header : '';
   if (!timing.startsWith(`${source};`)) {
     throw new Error(`${url} was answered from "${timing}", not from ${source}`);
   }

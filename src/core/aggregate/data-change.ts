@@ -8,10 +8,28 @@
 import type { BacklogSegmentState } from '../ticket/state.js';
 import type { Contribution } from './types.js';
 
+/**
+ * An SLA clock still running (`active`, not stopped) with a `due_at`: breached at `due_at` once
+ * the query time passes it, attributed to the clock's metric and policy and the ticket's current
+ * attributes (the overdue part of SLA compliance).
+ */
+export interface OpenClock {
+  due: number;
+  metric: string;
+  policy: string | null;
+  team: string | null;
+  agent: string | null;
+  priority: string | null;
+  channel: string | null;
+  category: string | null;
+}
+
 export interface TicketSegments {
   createdAt: number;
   /** Every backlog segment of the ticket now ([] once deleted). */
   segments: readonly BacklogSegmentState[];
+  /** Its running clocks with a due time ([] once deleted). */
+  openClocks: readonly OpenClock[];
 }
 
 export interface DataChange {

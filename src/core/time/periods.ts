@@ -20,8 +20,15 @@ export interface Period {
 }
 
 /** Whether `zone` names an IANA zone luxon (and so the platform's ICU data) knows. */
+const knownZones = new Set<string>();
+
 export function isKnownZone(zone: string): boolean {
-  return IANAZone.isValidZone(zone);
+  // Luxon validates a zone by building an Intl formatter: remember the valid ones (a few hundred
+  // exist), so a request pays for it once per process and zone.
+  if (knownZones.has(zone)) return true;
+  const valid = IANAZone.isValidZone(zone);
+  if (valid && knownZones.size < 2000) knownZones.add(zone);
+  return valid;
 }
 
 type Unit = Exclude<Interval, 'none'>;
@@ -60,8 +67,22 @@ export function periodStart(at: number, unit: Unit, zone: string): number {
   return start <= at ? start : earliestInstant(local.minus({ days: 1 }).startOf(unit));
 }
 
-/** The start of the local `unit` after the one starting at `start`. */
+/** `nextStart`'s answers: period starts repeat across requests (there are ~100 weeks in 2 years). */
+const nextStarts = new Map<string, number>();
+
+/** The start of the local `unit` after the one starting at `start` (remembered). */
 function nextStart(start: number, unit: Unit, zone: string): number {
+  const key = `${unit} ${zone} ${start}`;
+  let next = nextStarts.get(key);
+  if (next === undefined) {
+    next = computeNextStart(start, unit, zone);
+    if (nextStarts.size >= 100_000) nextStarts.clear();
+    nextStarts.set(key, next);
+  }
+  return next;
+}
+
+function computeNextStart(start: number, unit: Unit, zone: string): number {
   if (unit === 'hour') {
     // Local hours; a repeated local hour (a fall-back) is a period of its own.
     const ms = DateTime.fromMillis(start + 3_600_000, { zone })

@@ -10,9 +10,8 @@
  * ETag; every other answer keeps its ETag until the data changes, and is never stale.
  */
 import { createHash } from 'node:crypto';
-import { readDataVersion } from '../../storage/data-version.repository.js';
+import { readKpiContext } from '../../storage/data-version.repository.js';
 import { FCR_WINDOW_DAYS } from '../../tenant-config/fold-context.js';
-import { getTenantSettings } from '../../tenant-config/tenant-settings.js';
 import type { BacklogDeps } from './backlog.js';
 import { backlogKpi, backlogTrendKpi } from './backlog-kpis.js';
 import { runRangeKpi, type RangeKpi } from './grouped.js';
@@ -119,14 +118,11 @@ export async function answerKpi(
   raw: RawKpiQuery,
   options: { now: number; ifNoneMatch?: string | undefined },
 ): Promise<KpiAnswer> {
-  const [settings, version] = await Promise.all([
-    getTenantSettings(deps, tenantId),
-    readDataVersion(deps.db, tenantId),
-  ]);
-  const context = { now: options.now, tenantZone: settings.timezone, version };
+  const { version, timezone } = await readKpiContext(deps.db, tenantId);
+  const context = { now: options.now, tenantZone: timezone, version };
   const { parsed, to, run } = await compute(deps, tenantId, endpoint, raw, context);
   const clock = clockDependent(endpoint, raw, to, options.now) ? options.now : null;
-  const etag = etagOf([version, endpoint, parsed, settings.timezone, clock]);
+  const etag = etagOf([version, endpoint, parsed, timezone, clock]);
   if (matchesEtag(options.ifNoneMatch, etag)) return { notModified: true, etag };
   const started = performance.now();
   const { body, source } = await run();

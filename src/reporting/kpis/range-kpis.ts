@@ -140,7 +140,7 @@ export const slaKpi: RangeKpi<KpiDeps> = {
   async read({ db }, tenantId, q, now, cube) {
     const measures = ['achieved', 'breached', 'stopped', 'elapsed_business_ms'];
     const summed = sums(db, tenantId, 'sla', measures, q, cube);
-    const overdue = countOverdueClocks(db, tenantId, now, q);
+    const overdue = cube ? cube.overdueRows(now, q) : countOverdueClocks(db, tenantId, now, q);
     const sketch = percentiles(db, tenantId, 'sla_sketch', 'elapsed_business', q, cube);
     return (await Promise.all([summed, overdue, sketch])).flat();
   },

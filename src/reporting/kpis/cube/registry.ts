@@ -42,7 +42,9 @@ interface Entry {
   cube: TenantCube | undefined;
   loading: Promise<void> | undefined;
   /** Commits seen while loading, replayed into the new cube. */
-  seen: Array<[string | bigint, string | bigint, readonly Contribution[]]>;
+  seen: Array<
+    [string | bigint, string | bigint, readonly Contribution[], DataChange['tickets'] | undefined]
+  >;
   behindSince: number | undefined;
   /** When the last load ended, and how long it took (ms). */
   loadEnded: number;
@@ -131,7 +133,7 @@ export class CubeRegistry implements DataChangeListener {
 
   /** What a committed transaction changed (DataChangeListener). */
   changed(tenantId: string, change: DataChange): void {
-    this.commit(tenantId, change.first, change.last, change.rows);
+    this.commit(tenantId, change.first, change.last, change.rows, change.tickets);
   }
 
   /** A committed transaction's rollup deltas (data version `first − 1` → `last`). */
@@ -140,11 +142,12 @@ export class CubeRegistry implements DataChangeListener {
     first: string | bigint,
     last: string | bigint,
     rows: readonly Contribution[],
+    tickets?: DataChange['tickets'],
   ) {
     const entry = this.tenants.get(tenantId);
     if (entry === undefined) return;
-    if (entry.loading !== undefined) entry.seen.push([first, last, rows]);
-    entry.cube?.commit(first, last, rows);
+    if (entry.loading !== undefined) entry.seen.push([first, last, rows, tickets]);
+    entry.cube?.commit(first, last, rows, tickets);
   }
 
   /** Drops the tenant's cube (its derived data was replaced: a rebuild). */
@@ -176,7 +179,8 @@ export class CubeRegistry implements DataChangeListener {
     try {
       snapshot = await this.options.load(tenantId);
       const cube = new TenantCube(snapshot.version, this.options.kinds);
-      for (const [first, last, rows] of entry.seen) cube.commit(first, last, rows);
+      for (const [first, last, rows, tickets] of entry.seen)
+        cube.commit(first, last, rows, tickets);
       entry.cube = cube;
       await cube.fill(snapshot);
       const { maxBytes } = this.options;

@@ -6,7 +6,12 @@
  * cube is at `first − 1`; earlier arrivals wait). A cube answers only at exactly the version the
  * database reports, so a missed or reordered commit can make it fall back to SQL, never be wrong.
  */
-import type { Contribution, ContributionKind } from '../../../core/aggregate/index.js';
+import type {
+  Contribution,
+  ContributionKind,
+  OpenClock,
+  TicketSegments,
+} from '../../../core/aggregate/index.js';
 import type { GroupedRow } from '../../../storage/kpi.repository.js';
 import {
   answerGroups,
@@ -16,6 +21,7 @@ import {
   type QuantileGroup,
 } from './answer.js';
 import { KindCube, type KindCubeOptions } from './kind-cube.js';
+import { OverdueClocks } from './overdue-clocks.js';
 import type { CubeQuery } from './types.js';
 
 /** The kinds the range KPIs read (range-kpis.ts). */
@@ -35,6 +41,8 @@ export interface CubeSnapshot {
   version: string;
   /** The ledger's rows of `kind` (one per key, or signed deltas: both sum the same), batched. */
   rows(kind: CubeKind): AsyncIterable<readonly Contribution[]>;
+  /** The running clocks with a due time of live tickets (none loaded when absent). */
+  openClocks?(): AsyncIterable<ReadonlyArray<OpenClock & { ticketId: string }>>;
   /** Ends the snapshot (its read transaction), once every kind was read or the load failed. */
   close?(): Promise<void>;
 }
@@ -42,10 +50,13 @@ export interface CubeSnapshot {
 interface Commit {
   last: bigint;
   rows: readonly Contribution[];
+  tickets: ReadonlyMap<string, TicketSegments> | undefined;
 }
 
 export class TenantCube {
   readonly cubes = new Map<ContributionKind, KindCube>();
+  /** The running clocks with a due time (SLA's overdue clocks). */
+  readonly overdue = new OverdueClocks();
   private at: bigint;
   private ready = false;
   /** A commit overlapped the version held: only a reload can make the cube current again. */
@@ -80,6 +91,7 @@ export class TenantCube {
   async fill(snapshot: CubeSnapshot): Promise<void> {
     if (BigInt(snapshot.version) !== this.at) throw new Error('snapshot of another data version');
     for (const kind of this.kinds) await this.cubes.get(kind)!.load(snapshot.rows(kind));
+    if (snapshot.openClocks) await this.overdue.load(snapshot.openClocks());
     this.ready = true;
     this.drain();
   }
@@ -88,14 +100,19 @@ export class TenantCube {
    * The rollup deltas of a committed transaction that moved the data version from `first − 1`
    * to `last` (`rows` empty for one that changed no sums: a compaction).
    */
-  commit(first: string | bigint, last: string | bigint, rows: readonly Contribution[]): void {
+  commit(
+    first: string | bigint,
+    last: string | bigint,
+    rows: readonly Contribution[],
+    tickets?: ReadonlyMap<string, TicketSegments>,
+  ): void {
     const [lo, hi] = [BigInt(first), BigInt(last)];
     if (hi <= this.at) return;
     if (lo <= this.at || hi < lo) {
       this.broken = true;
       return;
     }
-    this.waiting.set(lo, { last: hi, rows });
+    this.waiting.set(lo, { last: hi, rows, tickets });
     if (this.ready) this.drain();
   }
 
@@ -110,6 +127,7 @@ export class TenantCube {
         else list.push(c);
       }
       for (const [kind, rows] of byKind) this.cubes.get(kind)!.apply(rows);
+      for (const [id, t] of next.tickets ?? []) this.overdue.replace(id, t.openClocks);
       this.at = next.last;
     }
   }
@@ -141,6 +159,11 @@ export class TenantCube {
     options?: { measures?: readonly string[]; sketchName?: string },
   ): GroupedRow[] {
     return answerRows(this.cube(kind), q, options);
+  }
+
+  /** The clocks `countOverdueClocks` counts for the same question, at query time `now`. */
+  overdueRows(now: number, q: CubeQuery): GroupedRow[] {
+    return this.overdue.rows(now, q);
   }
 
   /** Bytes held in typed arrays, all kinds. */
