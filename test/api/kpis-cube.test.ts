@@ -51,6 +51,9 @@ const QUESTIONS = [
   'volume?from=2026-11-16T00:00:00Z&to=2026-11-23T00:00:00Z&interval=day&group_by=team',
   'sla?from=2026-11-16T00:00:00Z&to=2026-11-23T00:00:00Z&group_by=metric,policy',
   'fcr?from=2026-11-16T00:00:00Z&to=2026-11-23T00:00:00Z&group_by=agent',
+  'backlog?as_of=2026-11-17T12:00:00Z&group_by=team',
+  'backlog?as_of=2026-11-19T12:00:00Z&age=business&buckets=1h,1d',
+  'backlog-trend?from=2026-11-16T00:00:00Z&to=2026-11-23T00:00:00Z&group_by=agent',
 ];
 
 async function ask(app: TestApp, path: string) {

@@ -86,7 +86,7 @@ export function expectKpiSource(
   url: string,
   source: 'sql' | 'cube',
 ): void {
-  if (res.statusCode !== 200 || !/kpis\/(sla|fcr|handle-time|volume)\b/.test(url)) return;
+  if (res.statusCode !== 200 || !/kpis\/(sla|fcr|handle-time|volume|backlog)\b/.test(url)) return;
   const header = res.headers['server-timing'];
   const timing = typeof header === 'string' ? header : '';
   if (!timing.startsWith(`${source};`)) {

@@ -3,6 +3,7 @@
  * backlog at the end of each interval of `[from, to)`).
  */
 import { comparisonShift } from '../../core/time/periods.js';
+import type { TenantCube } from './cube/index.js';
 import type { ColumnFilter } from '../../storage/kpi.repository.js';
 import {
   AGE_KINDS,
@@ -101,7 +102,7 @@ export async function backlogKpi(
   deps: BacklogDeps,
   tenantId: string,
   raw: RawKpiQuery,
-  context: { now: number; tenantZone: string },
+  context: { now: number; tenantZone: string; cube?: TenantCube | undefined },
 ) {
   const asOf = raw.as_of === undefined ? context.now : instantOf(raw, 'as_of');
   const timezone = timezoneOf(raw, context.tenantZone);
@@ -119,7 +120,7 @@ export async function backlogKpi(
   if (compare !== undefined)
     instants.push(comparisonShift(asOf, asOf, 'previous_year', timezone)(asOf));
   const options = { groupBy, filters: columnFilters(raw), age, bounds };
-  const [now, before] = await backlogGroups(deps, tenantId, instants, options);
+  const [now, before] = await backlogGroups(deps, tenantId, instants, options, context.cube);
   const pairs =
     before === undefined ? now!.map((g) => [g] as const) : paired(now!, before, groupBy, bounds);
   const rows = pairs.map(([g, p]) => {
@@ -142,7 +143,7 @@ export async function backlogTrendKpi(
   deps: BacklogDeps,
   tenantId: string,
   raw: RawKpiQuery,
-  context: { tenantZone: string },
+  context: { tenantZone: string; cube?: TenantCube | undefined },
 ) {
   const q = parseKpiQuery({ interval: 'day', ...raw }, context.tenantZone, BACKLOG_GROUPS);
   if (q.compare !== undefined && !(COMPARES as readonly string[]).includes(q.compare)) {
@@ -157,7 +158,7 @@ export async function backlogTrendKpi(
     age: 'calendar' as const,
     bounds: [],
   };
-  const groups = await backlogGroups(deps, tenantId, instants, options);
+  const groups = await backlogGroups(deps, tenantId, instants, options, context.cube);
   const rows = ends.flatMap((end, i) => {
     const current = groups[i]!;
     const pairs = shift

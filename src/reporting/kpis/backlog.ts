@@ -10,6 +10,7 @@ import { backlogAt, type BacklogTicket, type ColumnFilter } from '../../storage/
 import type { DB } from '../../storage/schema.js';
 import type { CalendarRegistry } from '../../tenant-config/calendar-registry.js';
 import { prepareCalendar } from '../../tenant-config/prepare-calendars.js';
+import type { TenantCube } from './cube/index.js';
 import { BASE_GROUPS, KpiParamError, type GroupKey, type RawKpiQuery } from './query.js';
 
 export interface BacklogDeps {
@@ -106,7 +107,7 @@ export function emptyBuckets(bounds: readonly number[]): AgeBucket[] {
   return buckets;
 }
 
-function bucketIndex(bounds: readonly number[], ageSeconds: number): number {
+export function bucketIndex(bounds: readonly number[], ageSeconds: number): number {
   let i = 0;
   while (i < bounds.length && ageSeconds >= bounds[i]!) i++;
   return i;
@@ -164,8 +165,17 @@ export async function backlogGroups(
     age: AgeKind;
     bounds: readonly number[];
   },
+  cube?: TenantCube,
 ): Promise<BacklogGroup[][]> {
-  const tickets = await backlogAt(deps.db, tenantId, instants, options.groupBy, options.filters);
+  // The cube's backlog index answers calendar ages itself, and lists the tickets for business
+  // ages (aged below on their calendars, as the SQL path's tickets are).
+  if (cube !== undefined && options.age === 'calendar') {
+    return cube.backlog.groups(instants, options);
+  }
+  const tickets =
+    cube !== undefined
+      ? cube.backlog.tickets(instants, options.groupBy, options.filters)
+      : await backlogAt(deps.db, tenantId, instants, options.groupBy, options.filters);
   const ages = await agesOf(deps, tenantId, tickets, instants, options.age);
   const out = instants.map(() => new Map<string, BacklogGroup>());
   tickets.forEach((t, i) => {

@@ -86,18 +86,13 @@ async function compute(
   to: number | null;
   run: () => Promise<{ body: unknown; source: KpiSource }>;
 }> {
-  if (endpoint === 'backlog') {
-    const run = async () => ({
-      body: await backlogKpi(deps, tenantId, raw, context),
-      source: 'sql' as const,
-    });
-    return { parsed: raw, to: null, run };
-  }
-  if (endpoint === 'backlog-trend') {
-    const run = async () => ({
-      body: await backlogTrendKpi(deps, tenantId, raw, context),
-      source: 'sql' as const,
-    });
+  if (endpoint === 'backlog' || endpoint === 'backlog-trend') {
+    const answer = endpoint === 'backlog' ? backlogKpi : backlogTrendKpi;
+    const run = async () => {
+      const cube = await deps.cubes?.at(tenantId, context.version);
+      const body = await answer(deps, tenantId, raw, { ...context, cube });
+      return { body, source: cube === undefined ? ('sql' as const) : ('cube' as const) };
+    };
     return { parsed: raw, to: null, run };
   }
   const { kpi, groups } = RANGE[endpoint]!;

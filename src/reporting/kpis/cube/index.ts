@@ -14,3 +14,4 @@ export { CubeRegistry, type CubeRegistryOptions } from './registry.js';
 export { SketchBins } from './sketch-bins.js';
 export { CUBE_KINDS, TenantCube, type CubeKind, type CubeSnapshot } from './tenant-cube.js';
 export type { CubeQuery } from './types.js';
+export { BacklogIndex, type IndexedSegment } from './backlog-index.js';

@@ -21,6 +21,7 @@ import {
   type QuantileGroup,
 } from './answer.js';
 import { KindCube, type KindCubeOptions } from './kind-cube.js';
+import { BacklogIndex, type IndexedSegment } from './backlog-index.js';
 import { OverdueClocks } from './overdue-clocks.js';
 import type { CubeQuery } from './types.js';
 
@@ -41,6 +42,8 @@ export interface CubeSnapshot {
   version: string;
   /** The ledger's rows of `kind` (one per key, or signed deltas: both sum the same), batched. */
   rows(kind: CubeKind): AsyncIterable<readonly Contribution[]>;
+  /** Every backlog segment (none loaded when absent). */
+  segments?(): AsyncIterable<readonly IndexedSegment[]>;
   /** The running clocks with a due time of live tickets (none loaded when absent). */
   openClocks?(): AsyncIterable<ReadonlyArray<OpenClock & { ticketId: string }>>;
   /** Ends the snapshot (its read transaction), once every kind was read or the load failed. */
@@ -53,10 +56,30 @@ interface Commit {
   tickets: ReadonlyMap<string, TicketSegments> | undefined;
 }
 
+/** A ticket's segments as the backlog index holds them (as backlog_segment stores them). */
+function segmentsOf(ticketId: string, t: TicketSegments): IndexedSegment[] {
+  return t.segments.map((s) => ({
+    ticketId,
+    from: s.from,
+    to: s.to,
+    status: s.status,
+    createdAt: t.createdAt,
+    calendarId: s.calendar_id,
+    team: s.group ?? null,
+    agent: s.assignee_id ?? null,
+    priority: s.priority ?? null,
+    channel: s.channel ?? null,
+    category: s.category ?? null,
+    policy: s.policy_id ?? null,
+  }));
+}
+
 export class TenantCube {
   readonly cubes = new Map<ContributionKind, KindCube>();
   /** The running clocks with a due time (SLA's overdue clocks). */
   readonly overdue = new OverdueClocks();
+  /** The backlog segments (the backlog as of any instant). */
+  readonly backlog = new BacklogIndex();
   private at: bigint;
   private ready = false;
   /** A commit overlapped the version held: only a reload can make the cube current again. */
@@ -92,6 +115,7 @@ export class TenantCube {
     if (BigInt(snapshot.version) !== this.at) throw new Error('snapshot of another data version');
     for (const kind of this.kinds) await this.cubes.get(kind)!.load(snapshot.rows(kind));
     if (snapshot.openClocks) await this.overdue.load(snapshot.openClocks());
+    if (snapshot.segments) await this.backlog.load(snapshot.segments());
     this.ready = true;
     this.drain();
   }
@@ -127,7 +151,10 @@ export class TenantCube {
         else list.push(c);
       }
       for (const [kind, rows] of byKind) this.cubes.get(kind)!.apply(rows);
-      for (const [id, t] of next.tickets ?? []) this.overdue.replace(id, t.openClocks);
+      for (const [id, t] of next.tickets ?? []) {
+        this.overdue.replace(id, t.openClocks);
+        this.backlog.replace(id, segmentsOf(id, t));
+      }
       this.at = next.last;
     }
   }
@@ -170,6 +197,6 @@ export class TenantCube {
   bytes(): number {
     let n = 0;
     for (const cube of this.cubes.values()) n += cube.bytes();
-    return n;
+    return n + this.backlog.bytes();
   }
 }
