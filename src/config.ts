@@ -96,12 +96,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const cubeMb = nonEmpty(env.DESKMETRICS_KPI_CUBE_MB);
-  const kpiCubeBytes = cubeMb === undefined ? DEFAULTS.kpiCubeBytes : Number(cubeMb) * 1024 * 1024;
-  if (!Number.isSafeInteger(kpiCubeBytes) || kpiCubeBytes < 0) {
+  const megabytes = cubeMb === undefined ? DEFAULTS.kpiCubeBytes / 2 ** 20 : Number(cubeMb);
+  if (!Number.isInteger(megabytes) || megabytes < 0 || megabytes > 1_048_576) {
     throw new ConfigError(
-      `DESKMETRICS_KPI_CUBE_MB must be a non-negative whole number of megabytes, got "${env.DESKMETRICS_KPI_CUBE_MB}"`,
+      `DESKMETRICS_KPI_CUBE_MB must be a whole number of megabytes from 0 to 1048576, got "${env.DESKMETRICS_KPI_CUBE_MB}"`,
     );
   }
+  const kpiCubeBytes = megabytes * 2 ** 20;
   return {
     port,
     host: nonEmpty(env.HOST) ?? '127.0.0.1',

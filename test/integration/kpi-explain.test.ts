@@ -8,7 +8,10 @@
  * - with `enable_seqscan` off (so the planner shows the index it would choose on a small table),
  *   each read goes through the index its migration made for it: the rollup ledgers'
  *   `<table>_bucket_idx` (0006, 0012), the open-clock `sla_clock_open_due_idx` (0003), the
- *   backlog's `backlog_segment_span_idx` (0012) and `ticket_first_solved_idx` (0012).
+ *   backlog's `backlog_segment_span_idx` (0012) and `ticket_first_solved_idx` (0012);
+ * - the KPI cube's snapshot reads (storage/ledger-snapshot.repository.ts) page through the
+ *   ledgers by their bucket indexes, the segments by their key, the running clocks by
+ *   `sla_clock_open_due_idx`.
  */
 import { Kysely, PostgresDialect, type CompiledQuery } from 'kysely';
 import pg from 'pg';
@@ -22,6 +25,12 @@ import {
   sumSketch,
   type GroupedQuery,
 } from '../../src/storage/kpi.repository.js';
+import {
+  ledgerSpan,
+  readLedgerPage,
+  readOpenClockPage,
+  readSegmentPage,
+} from '../../src/storage/ledger-snapshot.repository.js';
 import { ROLLUPS } from '../../src/storage/rollup.repository.js';
 import type { DB } from '../../src/storage/schema.js';
 import { createTestApp, type TestApp } from '../support/app.js';
@@ -249,5 +258,26 @@ describe.skipIf(!server)('KPI reads: plans on PostgreSQL with enable_seqscan off
       listPendingFcr(db, t.tenantId, FROM, TO, NOW, 7 * 86_400_000),
     );
     expectIndexRead(plans, 'ticket', 'ticket_first_solved_idx');
+  });
+
+  it('the KPI cube snapshot reads: ledger pages by bucket index, segments and open clocks by key', async () => {
+    for (const kind of Object.keys(ROLLUPS) as ContributionKind[]) {
+      const table = ROLLUPS[kind].table;
+      expectIndexRead(
+        await plansOf((db) => ledgerSpan(db, t.tenantId, kind)),
+        table,
+        `${table}_bucket_idx`,
+      );
+      const page = await plansOf((db) => readLedgerPage(db, t.tenantId, kind, FROM, TO));
+      expectIndexRead(page, table, `${table}_bucket_idx`);
+    }
+    for (const after of [null, ['T0', 3] as const]) {
+      const plans = await plansOf((db) => readSegmentPage(db, t.tenantId, after, 1000));
+      expectIndexRead(plans, 'backlog_segment', 'backlog_segment_pkey');
+    }
+    for (const after of [null, ['T0', 'resolution', 0] as const]) {
+      const plans = await plansOf((db) => readOpenClockPage(db, t.tenantId, after, 1000));
+      expectIndexRead(plans, 'sla_clock', 'sla_clock_open_due_idx');
+    }
   });
 });

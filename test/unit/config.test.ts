@@ -22,6 +22,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ DESKMETRICS_TICKET_CACHE: value }).ticketCacheSize).toBe(size);
   });
 
+  it.each([
+    [undefined, DEFAULTS.kpiCubeBytes],
+    ['0', 0],
+    ['512', 512 * 2 ** 20],
+  ])('reads DESKMETRICS_KPI_CUBE_MB=%j', (value, bytes) => {
+    expect(loadConfig({ DESKMETRICS_KPI_CUBE_MB: value }).kpiCubeBytes).toBe(bytes);
+  });
+
   it('reads DESKMETRICS_NDJSON_BATCH', () => {
     expect(loadConfig({ DESKMETRICS_NDJSON_BATCH: '5000' }).ndjsonBatchSize).toBe(5000);
   });
@@ -32,6 +40,9 @@ describe('loadConfig', () => {
     ['DESKMETRICS_TICKET_CACHE', 'lots'],
     ['DESKMETRICS_NDJSON_BATCH', '0'],
     ['DESKMETRICS_NDJSON_BATCH', '100001'],
+    ['DESKMETRICS_KPI_CUBE_MB', '1.5'],
+    ['DESKMETRICS_KPI_CUBE_MB', '-1'],
+    ['DESKMETRICS_KPI_CUBE_MB', 'much'],
     ['PORT', '70000'],
     ['LOG_LEVEL', 'loud'],
     ['DESKMETRICS_BOOTSTRAP_KEY', 'short'],
