@@ -1,5 +1,5 @@
 /** Query strings and responses of `/v1/kpis/*` (api.md "KPI parameters", "KPI response"). */
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 const Instant = (description: string) =>
   Type.String({ maxLength: 64, description: `RFC 3339 instant with an offset; ${description}` });
@@ -65,7 +65,13 @@ export const BacklogQuery = Type.Object(
 
 export const BacklogTrendQuery = RangeQuery('team, agent, priority, channel, category, policy');
 
-const Nullable = (s: TSchema) => Type.Union([s, Type.Null()]);
+/**
+ * A primitive or null, as one JSON Schema `type` list (OpenAPI 3.1) rather than `anyOf`: the
+ * response serializer writes a type list directly, while each `anyOf` costs a validation per
+ * value — hundreds per KPI answer.
+ */
+const Nullable = <T extends TSchema>(s: T) =>
+  Type.Unsafe<Static<T> | null>({ ...s, type: [s.type as string, 'null'] });
 const Count = Type.Integer({ minimum: 0 });
 const Rate = Nullable(Type.Number({ description: 'null when the denominator is empty' }));
 const Seconds = Nullable(Type.Number());
