@@ -6,7 +6,12 @@
  * The transaction stays open until `close()`.
  */
 import { sql, type Kysely } from 'kysely';
-import type { Contribution, ContributionKind, OpenClock } from '../core/aggregate/index.js';
+import type {
+  Contribution,
+  ContributionKind,
+  OpenClock,
+  SegmentRecord,
+} from '../core/aggregate/index.js';
 import { contributionOf, ROLLUPS, summed } from './rollup.repository.js';
 import type { DB } from './schema.js';
 
@@ -15,20 +20,7 @@ const PAGE_MS = 28 * 86_400_000;
 /** Segments read per statement. */
 const SEGMENT_PAGE = 20_000;
 
-export interface SegmentRow {
-  ticketId: string;
-  from: number;
-  to: number | null;
-  status: string;
-  createdAt: number;
-  calendarId: string;
-  team: string | null;
-  agent: string | null;
-  priority: string | null;
-  channel: string | null;
-  category: string | null;
-  policy: string | null;
-}
+export type SegmentRow = SegmentRecord;
 
 export interface LedgerSnapshot {
   /** The tenant's data version in the snapshot. */
@@ -81,7 +73,7 @@ async function* ledgerPages(
   }
 }
 
-interface SegmentRecord {
+interface SegmentTableRow {
   ticket_id: string;
   n: number;
   valid_from: Date;
@@ -105,7 +97,7 @@ export async function readSegmentPage(
   limit: number,
 ): Promise<Array<SegmentRow & { n: number }>> {
   const from = after === null ? sql`` : sql`and (ticket_id, n) > (${after[0]}, ${after[1]}::int)`;
-  const { rows } = await sql<SegmentRecord>`
+  const { rows } = await sql<SegmentTableRow>`
     select ticket_id, n, valid_from, valid_to, status, created_at, calendar_id,
       team, agent, priority, channel, category, policy_id
     from backlog_segment where tenant_id = ${tenantId}::uuid ${from}

@@ -24,6 +24,25 @@ export interface OpenClock {
   category: string | null;
 }
 
+/**
+ * A backlog segment as readers outside the fold hold it (the KPI cube's backlog index, the
+ * snapshot it loads from): instants in epoch ms, `to` null while open-ended.
+ */
+export interface SegmentRecord {
+  ticketId: string;
+  from: number;
+  to: number | null;
+  status: string;
+  createdAt: number;
+  calendarId: string;
+  team: string | null;
+  agent: string | null;
+  priority: string | null;
+  channel: string | null;
+  category: string | null;
+  policy: string | null;
+}
+
 export interface TicketSegments {
   createdAt: number;
   /** Every backlog segment of the ticket now ([] once deleted). */

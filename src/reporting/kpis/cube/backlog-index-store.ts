@@ -7,25 +7,14 @@
  * `freeHead` and reused, so replacing segments never grows the columns for good.
  */
 
+import type { SegmentRecord } from '../../../core/aggregate/index.js';
+
 /** The attribute columns of a backlog segment, in the order they are stored. */
 export const DIM_COLUMNS = ['team', 'agent', 'priority', 'channel', 'category', 'policy'] as const;
 export type DimColumn = (typeof DIM_COLUMNS)[number];
 
 /** A backlog segment as the index takes it (instants in epoch ms; `to` null = open-ended). */
-export interface IndexedSegment {
-  ticketId: string;
-  from: number;
-  to: number | null;
-  status: string;
-  createdAt: number;
-  calendarId: string;
-  team: string | null;
-  agent: string | null;
-  priority: string | null;
-  channel: string | null;
-  category: string | null;
-  policy: string | null;
-}
+export type IndexedSegment = SegmentRecord;
 
 /** The values of one column: id 0 is null, every text ('' too) gets its own id. */
 export class ValueDictionary {
