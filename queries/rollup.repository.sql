@@ -481,6 +481,20 @@ delete from "ticket_fold_failure"
 where
   tenant_id = $1::uuid;
 
+delete from "report_row_deleted"
+where
+  tenant_id = $1::uuid;
+
+delete from "report_rollup_change"
+where
+  tenant_id = $1::uuid;
+
+update tenant_data_version
+set
+  reports_reset_rev = pg_current_xact_id()
+where
+  tenant_id = $1::uuid;
+
 -- compactRollups
 begin;
 

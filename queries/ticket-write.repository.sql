@@ -238,7 +238,24 @@ where
 delete from "sla_clock" d using unnest($1::text[]) as x (id)
 where
   d.tenant_id = $2::uuid
-  and d.ticket_id = x.id;
+  and d.ticket_id = x.id
+returning
+  d.ticket_id,
+  d."metric",
+  d."cycle";
+
+insert into
+  report_row_deleted (tenant_id, report, ticket_id, row_key)
+select
+  $1::uuid,
+  $2,
+  x.ticket_id,
+  x.row_key
+from
+  unnest($3::text[], $4::text[]) as x (ticket_id, row_key)
+on conflict (tenant_id, report, ticket_id, row_key) do update
+set
+  rev = excluded.rev;
 
 delete from "sla_clock" d using unnest($1::text[], $2::text[], $3::int[]) as x ("ticket_id", "metric", "cycle")
 where
@@ -350,12 +367,29 @@ set
   "agent" = excluded."agent",
   "priority" = excluded."priority",
   "channel" = excluded."channel",
-  "category" = excluded."category";
+  "category" = excluded."category",
+  rev = pg_current_xact_id();
 
 delete from "contact" d using unnest($1::text[]) as x (id)
 where
   d.tenant_id = $2::uuid
-  and d.ticket_id = x.id;
+  and d.ticket_id = x.id
+returning
+  d.ticket_id,
+  d."n";
+
+insert into
+  report_row_deleted (tenant_id, report, ticket_id, row_key)
+select
+  $1::uuid,
+  $2,
+  x.ticket_id,
+  x.row_key
+from
+  unnest($3::text[], $4::text[]) as x (ticket_id, row_key)
+on conflict (tenant_id, report, ticket_id, row_key) do update
+set
+  rev = excluded.rev;
 
 delete from "contact" d using unnest($1::text[], $2::int[]) as x ("ticket_id", "n")
 where
@@ -427,12 +461,29 @@ set
   "talk_seconds" = excluded."talk_seconds",
   "hold_seconds" = excluded."hold_seconds",
   "wrap_seconds" = excluded."wrap_seconds",
-  "handle_seconds" = excluded."handle_seconds";
+  "handle_seconds" = excluded."handle_seconds",
+  rev = pg_current_xact_id();
 
 delete from "backlog_segment" d using unnest($1::text[]) as x (id)
 where
   d.tenant_id = $2::uuid
-  and d.ticket_id = x.id;
+  and d.ticket_id = x.id
+returning
+  d.ticket_id,
+  d."n";
+
+insert into
+  report_row_deleted (tenant_id, report, ticket_id, row_key)
+select
+  $1::uuid,
+  $2,
+  x.ticket_id,
+  x.row_key
+from
+  unnest($3::text[], $4::text[]) as x (ticket_id, row_key)
+on conflict (tenant_id, report, ticket_id, row_key) do update
+set
+  rev = excluded.rev;
 
 delete from "backlog_segment" d using unnest($1::text[], $2::int[]) as x ("ticket_id", "n")
 where
@@ -500,7 +551,8 @@ set
   "channel" = excluded."channel",
   "policy_id" = excluded."policy_id",
   "calendar_id" = excluded."calendar_id",
-  "created_at" = excluded."created_at";
+  "created_at" = excluded."created_at",
+  rev = pg_current_xact_id();
 
 -- writeTickets: by COPY (server)
 update ticket t
@@ -548,7 +600,24 @@ where
 delete from "sla_clock" d using unnest($1::text[]) as x (id)
 where
   d.tenant_id = $2::uuid
-  and d.ticket_id = x.id;
+  and d.ticket_id = x.id
+returning
+  d.ticket_id,
+  d."metric",
+  d."cycle";
+
+insert into
+  report_row_deleted (tenant_id, report, ticket_id, row_key)
+select
+  $1::uuid,
+  $2,
+  x.ticket_id,
+  x.row_key
+from
+  unnest($3::text[], $4::text[]) as x (ticket_id, row_key)
+on conflict (tenant_id, report, ticket_id, row_key) do update
+set
+  rev = excluded.rev;
 
 delete from "sla_clock" d using unnest($1::text[], $2::text[], $3::int[]) as x ("ticket_id", "metric", "cycle")
 where
@@ -590,7 +659,23 @@ from
 delete from "contact" d using unnest($1::text[]) as x (id)
 where
   d.tenant_id = $2::uuid
-  and d.ticket_id = x.id;
+  and d.ticket_id = x.id
+returning
+  d.ticket_id,
+  d."n";
+
+insert into
+  report_row_deleted (tenant_id, report, ticket_id, row_key)
+select
+  $1::uuid,
+  $2,
+  x.ticket_id,
+  x.row_key
+from
+  unnest($3::text[], $4::text[]) as x (ticket_id, row_key)
+on conflict (tenant_id, report, ticket_id, row_key) do update
+set
+  rev = excluded.rev;
 
 delete from "contact" d using unnest($1::text[], $2::int[]) as x ("ticket_id", "n")
 where
@@ -621,7 +706,23 @@ from
 delete from "backlog_segment" d using unnest($1::text[]) as x (id)
 where
   d.tenant_id = $2::uuid
-  and d.ticket_id = x.id;
+  and d.ticket_id = x.id
+returning
+  d.ticket_id,
+  d."n";
+
+insert into
+  report_row_deleted (tenant_id, report, ticket_id, row_key)
+select
+  $1::uuid,
+  $2,
+  x.ticket_id,
+  x.row_key
+from
+  unnest($3::text[], $4::text[]) as x (ticket_id, row_key)
+on conflict (tenant_id, report, ticket_id, row_key) do update
+set
+  rev = excluded.rev;
 
 delete from "backlog_segment" d using unnest($1::text[], $2::int[]) as x ("ticket_id", "n")
 where

@@ -42,6 +42,7 @@ import {
   lockTickets,
   type LockedTicket,
 } from '../storage/ticket-lock.repository.js';
+import { recordRollupChanges } from '../storage/report-change.repository.js';
 import { insertTickets, writeTickets } from '../storage/ticket-write.repository.js';
 import { prepareFoldCalendars } from '../tenant-config/prepare-calendars.js';
 import type { FoldContextProvider } from '../tenant-config/fold-context.js';
@@ -146,6 +147,7 @@ async function persistFolds(
   const written = await writeTickets(db, tenantId, writes, options.copyIn);
   const deltaRows = deltas.unsortedRows();
   const rollupRows = await applyRollupDeltas(db, tenantId, deltaRows, options.copyIn);
+  await recordRollupChanges(db, tenantId, deltaRows);
   await recordFoldFailures(db, tenantId, batch.failed);
   await clearFoldFailures(
     db,

@@ -82,7 +82,8 @@ function normalise(value: unknown): unknown {
 async function storedRows(db: Kysely<DB>, tenantId: string, table: VerifiedTable, ids: string[]) {
   const rows = await loadStoredRows(db, tenantId, table, ids);
   const byTicket = new Map<string, Array<Record<string, unknown>>>();
-  for (const { tenant_id: _t, ...row } of rows) {
+  // `rev` names the transaction that wrote the row (report cursors): not a derived figure.
+  for (const { tenant_id: _t, rev: _rev, ...row } of rows) {
     const id = row.ticket_id as string;
     byTicket.set(id, [...(byTicket.get(id) ?? []), normalise(row) as Record<string, unknown>]);
   }

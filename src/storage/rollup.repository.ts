@@ -215,7 +215,7 @@ export async function applyRollupDeltas(
   return written;
 }
 
-function hasNonZero(c: Contribution): boolean {
+export function hasNonZero(c: Contribution): boolean {
   const measures = c.measures as unknown as Record<string, number | undefined>;
   for (const m in measures) if (measureValue(measures[m]) !== 0) return true;
   return false;
@@ -339,8 +339,13 @@ export async function clearDerived(db: Kysely<DB>, tenantId: string): Promise<vo
     'backlog_segment',
     'ticket',
     'ticket_fold_failure',
+    'report_row_deleted',
+    'report_rollup_change',
   ];
   for (const table of tables) {
     await sql`delete from ${sql.table(table)} where tenant_id = ${tenantId}::uuid`.execute(db);
   }
+  // Every derived row is written anew without tombstones: older report cursors are void.
+  await sql`update tenant_data_version set reports_reset_rev = pg_current_xact_id()
+    where tenant_id = ${tenantId}::uuid`.execute(db);
 }

@@ -22,6 +22,10 @@ export interface DerivedTableWrite {
   replaceAll: string[];
   /** Rows to delete, as `{ticket_id, ...key}`: gone, or (with COPY) changed and copied anew. */
   deleted: Array<Record<string, unknown>>;
+  /** The keys (`ticket_id`, key text) of stored rows that no longer exist: report tombstones. */
+  gone: Array<[string, string]>;
+  /** Of the `replaceAll` tickets, the keys written again (`ticket_id`, key text). */
+  rewritten: Set<string>;
   /** The rows to write, new or changed, as JSON texts (without COPY only). */
   json: string[];
   /** Their COPY lines (without the tenant column). */
@@ -67,15 +71,24 @@ export function planTicketWrites(writes: readonly TicketWrite[], copy: boolean):
   });
   const tables = new Map<DerivedTable['table'], DerivedTableWrite>();
   for (const spec of DERIVED_TABLES) {
-    const write: DerivedTableWrite = { replaceAll: [], deleted: [], json: [], lines: [] };
+    const write: DerivedTableWrite = {
+      replaceAll: [],
+      deleted: [],
+      gone: [],
+      rewritten: new Set(),
+      json: [],
+      lines: [],
+    };
     for (const w of writes) {
       const before = storedLines(spec, w.previous?.[spec.slot]);
-      if (before === undefined && w.created !== true) write.replaceAll.push(w.ticketId);
+      const replaced = before === undefined && w.created !== true;
+      if (replaced) write.replaceAll.push(w.ticketId);
       const now = spec.lines(w);
       let texts: string[] | undefined;
       for (let i = 0; i < now.length; i++) {
         const line = now[i]!;
         const key = spec.keyAt(w, i);
+        if (replaced) write.rewritten.add(rowKeyId(w.ticketId, key));
         const old = before?.get(key);
         before?.delete(key);
         if (old === line) continue;
@@ -91,6 +104,7 @@ export function planTicketWrites(writes: readonly TicketWrite[], copy: boolean):
       // What is left of the stored rows no longer exists.
       for (const key of before?.keys() ?? []) {
         write.deleted.push(rowOfKey(spec, w.ticketId, key));
+        write.gone.push([w.ticketId, key]);
       }
       written.get(w.ticketId)!.rows[spec.slot] = now.join('\n');
     }
@@ -100,6 +114,8 @@ export function planTicketWrites(writes: readonly TicketWrite[], copy: boolean):
   const tickets = existing.length === 0 ? '' : `[${existing.map(ticketUpdateJson).join(',')}]`;
   return { tickets, tables, written };
 }
+
+const rowKeyId = (ticketId: string, key: string) => `${ticketId}\u0000${key}`;
 
 /** The key columns of a row from its key text (see each spec's `key`). */
 function rowOfKey(spec: DerivedTable, ticketId: string, key: string): Record<string, unknown> {
@@ -215,11 +231,20 @@ async function deleteDerivedRows(
   const tenant = sql`${tenantId}::uuid`;
   const table = sql.table(spec.table);
   const columnType = (c: string) => sql.raw(spec.columns.find(([n]) => n === c)![1]);
+  const gone = [...write.gone];
   if (write.replaceAll.length > 0) {
-    await sql`
+    const keys = sql.join(spec.keyColumns.map((c) => sql`d.${sql.ref(c)}`));
+    const { rows } = await sql<Record<string, unknown>>`
         delete from ${table} d using unnest(${write.replaceAll}::text[]) as x(id)
-        where d.tenant_id = ${tenant} and d.ticket_id = x.id`.execute(db);
+        where d.tenant_id = ${tenant} and d.ticket_id = x.id
+        returning d.ticket_id, ${keys}`.execute(db);
+    for (const row of rows) {
+      const ticketId = row.ticket_id as string;
+      const key = spec.keyColumns.map((c) => String(row[c])).join('|');
+      if (!write.rewritten.has(rowKeyId(ticketId, key))) gone.push([ticketId, key]);
+    }
   }
+  await recordDeletedRows(db, tenantId, REPORT_OF_TABLE[spec.table], gone);
   if (write.deleted.length > 0) {
     const keyColumns = ['ticket_id', ...spec.keyColumns];
     const arrays = sql.join(
@@ -235,6 +260,34 @@ async function deleteDerivedRows(
   }
 }
 
+/** The report each derived table is served as (GET /v1/reports/{name}). */
+const REPORT_OF_TABLE: Record<DerivedTable['table'], string> = {
+  sla_clock: 'sla-instances',
+  contact: 'contacts',
+  backlog_segment: 'status-intervals',
+};
+
+/**
+ * Records derived rows that no longer exist, stamped with this transaction's id, so that an
+ * incremental report pull can send them as deletions (migration 0013).
+ */
+async function recordDeletedRows(
+  db: Kysely<DB>,
+  tenantId: string,
+  report: string,
+  gone: ReadonlyArray<[string, string]>,
+): Promise<void> {
+  if (gone.length === 0) return;
+  await sql`
+      insert into report_row_deleted (tenant_id, report, ticket_id, row_key)
+      select ${tenantId}::uuid, ${report}, x.ticket_id, x.row_key
+      from unnest(${gone.map((g) => g[0])}::text[], ${gone.map((g) => g[1])}::text[])
+        as x(ticket_id, row_key)
+      on conflict (tenant_id, report, ticket_id, row_key) do update set rev = excluded.rev`.execute(
+    db,
+  );
+}
+
 /** Inserts or updates a derived table's rows (given as JSON texts), without COPY. */
 async function upsertDerivedRows(
   db: Kysely<DB>,
@@ -245,11 +298,12 @@ async function upsertDerivedRows(
   const def = sql.join(spec.columns.map(([c, type]) => sql`${sql.ref(c)} ${sql.raw(type)}`));
   const names = sql.join(spec.columns.map(([c]) => sql.ref(c)));
   const conflict = sql.join(['tenant_id', 'ticket_id', ...spec.keyColumns].map((c) => sql.ref(c)));
-  const updates = sql.join(
-    spec.columns
+  const updates = sql.join([
+    ...spec.columns
       .filter(([c]) => c !== 'ticket_id' && !spec.keyColumns.includes(c))
       .map(([c]) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`),
-  );
+    sql`rev = pg_current_xact_id()`,
+  ]);
   await sql`
       insert into ${sql.table(spec.table)} (tenant_id, ${names})
       select ${tenantId}::uuid, ${names} from jsonb_to_recordset(${`[${json.join(',')}]`}::jsonb) as x(${def})

@@ -139,8 +139,9 @@ async function snapshot(tenantId: string): Promise<Record<string, string[]>> {
     >`select ${sql.raw(columns)} from ${sql.table(table)} where tenant_id = ${tenantId}::uuid`.execute(
       t.database.db,
     );
+    // `rev` names the transaction that wrote a row: it differs between histories by design.
     const plain = rows.map(
-      ({ tenant_id: _t, ...r }) =>
+      ({ tenant_id: _t, rev: _r, ...r }) =>
         withoutSeq(JSON.parse(JSON.stringify(r))) as Record<string, unknown>,
     );
     const measures = MEASURES[table];

@@ -49,6 +49,7 @@ function applyCreated(state: TicketState, e: EventOf<'ticket.created'>, ctx: Fol
   fixPolicyVersion(state, t, ctx);
   rematchPolicy(state, ctx);
   state.created = { at: t, status: state.status, ...currentAttribution(state) };
+  state.closedAt = state.status === 'closed' ? t : null;
   repliesOnCreated(state, t);
   if (isSolvedStatus(state.status)) solve(state, t, ctx);
 }
@@ -63,6 +64,7 @@ function applyStatus(
   const next = e.data.status;
   if (previous === next) return;
   state.status = next;
+  state.closedAt = next === 'closed' ? t : null;
   if (isBacklogStatus(previous) && isSolvedStatus(next)) {
     state.solves.push({ at: t, status: next, ...currentAttribution(state) });
     solve(state, t, ctx);

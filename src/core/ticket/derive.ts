@@ -36,6 +36,8 @@ export interface TicketRow extends TicketAttributes, FcrOutcome {
   merged_into: string | null;
   first_solved_at: Instant | null;
   last_solved_at: Instant | null;
+  /** When the ticket entered `closed`; null while it is not closed. */
+  closed_at: Instant | null;
   policy_id: string | null;
   policy_version: number | null;
   /** The calendar business age is measured on: the policy's, else the tenant default. */
@@ -93,6 +95,7 @@ function ticketRow(state: TicketState, ctx: FoldContext): TicketRow {
     merged_into: deleted?.merged_into ?? null,
     first_solved_at: state.firstSolve?.at ?? null,
     last_solved_at: state.lastSolvedAt,
+    closed_at: state.closedAt,
     policy_id: state.policy.policyId,
     policy_version: state.policy.listVersion,
     calendar_id: state.policy.calendarId ?? ctx.defaultCalendarId,

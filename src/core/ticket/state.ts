@@ -124,6 +124,8 @@ export interface TicketState {
   maxTier: number | null;
   firstSolve: DatedFact | null;
   lastSolvedAt: Instant | null;
+  /** When the ticket entered `closed`, while it is closed. */
+  closedAt: Instant | null;
   touchesBeforeFirstSolve: number;
   escalatedBeforeFirstSolve: boolean;
   deleted: DeletionFact | null;
@@ -165,6 +167,7 @@ export function initialState(): TicketState {
     maxTier: null,
     firstSolve: null,
     lastSolvedAt: null,
+    closedAt: null,
     touchesBeforeFirstSolve: 0,
     escalatedBeforeFirstSolve: false,
     deleted: null,
