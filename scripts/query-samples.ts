@@ -8,6 +8,11 @@
  * `{ skip: reason }` when it runs no SQL (one that takes a database cannot be skipped).
  */
 import type { CopyIn } from '../src/storage/database.js';
+import {
+  REPORT_NAMES,
+  reportStatement,
+  type ReportParams,
+} from '../src/storage/reports/statements.js';
 
 export type Row = Record<string, unknown>;
 
@@ -117,10 +122,51 @@ const JOB_ROW = {
   done: 0,
 };
 
+/** A SCRAM verifier as reporting-password.ts computes it (fixed, so queries/ does not change). */
+const VERIFIER =
+  'SCRAM-SHA-256$4096:c2FtcGxlLXNhbHQtMTYtYg==$MmZCb3ZzUkVzMG5ENnN4UjJEVjBRRE1vbm1NR0VrZz0=:c2VydmVyLWtleS1zYW1wbGUtMzItYnl0ZXMtbG9uZyE=';
+const REPORTING_ROLE = { tenantId: TENANT, roleName: 'acme_bi', passwordVerifier: VERIFIER };
+/** What reporting-role.repository's first statement finds: the database, the role, its tenant. */
+const roleState = (roleExists: boolean, tenantId: string | null) => [
+  { database: 'deskmetrics', role_exists: roleExists, tenant_id: tenantId },
+];
+
+const REPORTING_ROLE_SAMPLES: SampleTable = {
+  reportingRoleNameProblem: { skip: 'checks a name in memory' },
+  createReportingRole: [
+    one('a new role', () => [REPORTING_ROLE], roleState(false, null)),
+    one('a new password for an existing one', () => [REPORTING_ROLE], roleState(true, TENANT)),
+    one(
+      'refused: a role that is not a reporting role',
+      () => [REPORTING_ROLE],
+      roleState(true, null),
+    ),
+  ],
+  dropReportingRole: [
+    one(
+      'a reporting role',
+      () => ['acme_bi'],
+      (i) => (i === 0 ? [{ tenant_id: TENANT }] : roleState(true, null)),
+    ),
+    one('not a reporting role', () => ['postgres']),
+  ],
+  listReportingRoles: [one('every tenant', () => []), one('one tenant', () => [TENANT])],
+};
+
 /**
  * Every exported function of every repository, by name: sample calls, or why it runs no SQL.
  * A function with branches in its SQL has a call per branch worth reviewing.
  */
+/** A report read of one day, filtered by team (statements.ts inlines every value). */
+const REPORT_PARAMS: ReportParams = {
+  tenantId: TENANT,
+  now: DAY_MS,
+  zone: 'Europe/Warsaw',
+  from: 0,
+  to: DAY_MS,
+  filters: { team: ['L1'] },
+};
+
 export const SAMPLES: SampleTable = {
   // calendar.repository
   insertCalendarVersion: [
@@ -189,6 +235,36 @@ export const SAMPLES: SampleTable = {
     one('next page', () => [TENANT, ['ticket-1', 2], 20_000]),
   ],
 
+  // report.repository
+  readReportSnapshot: [
+    one('full pull', () => [TENANT, null], [{ snapshot: '10:10:', rebuilt: null }]),
+    one('incremental pull', () => [TENANT, '10:12:11'], [{ snapshot: '12:12:', rebuilt: false }]),
+  ],
+  declareReportCursor: REPORT_NAMES.flatMap((name) => [
+    one(`${name}, full`, () => [reportStatement(name, REPORT_PARAMS, 'rows')]),
+    one(`${name}, full, as CSV (COPY on a server)`, () => [
+      reportStatement(name, REPORT_PARAMS, 'csv'),
+    ]),
+    one(`${name}, incremental`, () => [
+      reportStatement(
+        name,
+        { ...REPORT_PARAMS, filters: {}, since: { snapshot: '10:12:11', now: 0 } },
+        'rows',
+      ),
+    ]),
+  ]),
+  fetchReportRows: [{ args: () => [] }],
+  openReportRead: { skip: 'holds a connection; begins the read on it' },
+  closeReportRead: { skip: 'ends the read openReportRead began' },
+  reportRows: { skip: 'runs declareReportCursor / fetchReportRows, or COPY of the same statement' },
+  reportCsv: { skip: 'runs COPY of the statement declareReportCursor renders as CSV' },
+
+  // report-change.repository
+  recordRollupChanges: [{ args: () => [TENANT, CONTRIBUTIONS] }],
+
+  // agent-activity.repository
+  countAgentResponses: [{ args: () => [TENANT, { from: 0, to: DAY_MS, periodStarts: [0] }] }],
+
   // rebuild.repository
   listAllTicketIds: [{ args: () => [TENANT] }],
   loadStoredRows: (['ticket', 'sla_clock', 'contact', 'backlog_segment'] as const).map((table) =>
@@ -236,6 +312,7 @@ export const SAMPLES: SampleTable = {
   contributionOf: { skip: 'converts a row readRollups and readLedgerPage read' },
   clearDerived: [{ args: () => [TENANT], rows: (i) => (i === 1 ? [{ version: '9' }] : []) }],
   rollupRowsJson: { skip: 'serialises rows for applyRollupDeltas' },
+  hasNonZero: { skip: 'tests a contribution in memory' },
   rollupCopyText: { skip: 'serialises rows for applyRollupDeltas' },
 
   // sla-policy.repository
@@ -376,6 +453,10 @@ export const SAMPLES: SampleTable = {
     one('active', () => [TENANT, { slaStatus: 'active', limit: 50 }, EPOCH]),
     one('paused', () => [TENANT, { slaStatus: 'paused', limit: 50 }, EPOCH]),
   ],
+
+  // ---------------------------------------------------------------------------------------------
+  // reporting-role.repository (direct SQL for BI tools, issue 14): kept together at the end.
+  ...REPORTING_ROLE_SAMPLES,
 };
 
 /**

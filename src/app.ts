@@ -13,6 +13,7 @@ import { createServices, type Services } from './services.js';
 import configRoutes from './http/routes/config.js';
 import ticketRoutes from './http/routes/tickets.js';
 import kpiRoutes from './http/routes/kpis.js';
+import reportRoutes from './http/routes/reports.js';
 import { KPI_SCHEMAS } from './http/schemas/kpis.js';
 import { Job, PolicyList, PolicyVersion, SlaPolicy, Tenant } from './http/schemas/config.js';
 import { ClockInstance, QueueItem, TicketDetail, Timeline } from './http/schemas/tickets.js';
@@ -34,7 +35,7 @@ import { IngestError, IngestRejected, IngestResponse, TicketEvent } from './http
 import type { DB } from './storage/schema.js';
 import { databaseReadiness } from './storage/readiness.js';
 import { apiKeyLookup } from './tenant-config/api-keys.js';
-import type { Database } from './storage/database.js';
+import { reserveConnection, type Database } from './storage/database.js';
 import {
   BusinessAdd,
   BusinessTime,
@@ -48,6 +49,8 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger'];
   /** Transactions with COPY on a server (storage/database.ts); plain Kysely ones when not given. */
   transaction?: Database['transaction'];
+  /** Holds a connection for a report read, with COPY TO on a server; a Kysely one when not given. */
+  reserve?: Database['reserve'];
   /** Built from `db` when not given. */
   services?: Services;
   /** The clock of every "now" the API answers with (tests pin it). */
@@ -203,6 +206,13 @@ async function registerApiRoutes(
   });
   await app.register(kpiRoutes, {
     db: deps.db,
+    calendars: services.calendars,
+    cubes: services.cubes,
+    now,
+  });
+  await app.register(reportRoutes, {
+    db: deps.db,
+    reserve: deps.reserve ?? (() => reserveConnection(deps.db)),
     calendars: services.calendars,
     cubes: services.cubes,
     now,

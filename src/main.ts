@@ -34,6 +34,7 @@ async function start(config: Config, database: Database): Promise<void> {
   const app = await buildApp({
     db: database.db,
     transaction: database.transaction,
+    reserve: database.reserve,
     logger: { level: config.logLevel },
     defaultMetrics: true,
     ticketCacheSize: config.ticketCacheSize,

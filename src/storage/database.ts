@@ -8,7 +8,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { mkdir } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -28,6 +28,16 @@ export interface Transaction {
   copyIn?: CopyIn;
 }
 
+/**
+ * One connection held for a long read (a report): Kysely on it, and on a server a COPY TO
+ * stream. `release(true)` drops the connection, which ends a statement still running on it.
+ */
+export interface ReservedConnection {
+  db: Kysely<DB>;
+  copyOut?: (statement: string) => NodeJS.ReadableStream & AsyncIterable<Buffer>;
+  release(destroy?: boolean): void;
+}
+
 export interface Database {
   kind: DatabaseKind;
   db: Kysely<DB>;
@@ -35,6 +45,8 @@ export interface Database {
   pool?: pg.Pool;
   /** Runs `work` in one transaction, with COPY available on a server. */
   transaction: <T>(work: (tx: Transaction) => Promise<T>) => Promise<T>;
+  /** Holds one connection until released (on the embedded database: its only one). */
+  reserve: () => Promise<ReservedConnection>;
   close(): Promise<void>;
 }
 
@@ -109,6 +121,14 @@ function openPostgres(url: string, poolSize: number): Database {
     db,
     pool,
     transaction: (work) => serverTransaction(pool, work),
+    reserve: async () => {
+      const client = await pool.connect();
+      return {
+        db: new Kysely<DB>({ dialect: new PostgresDialect({ pool: singleClientPool(client) }) }),
+        copyOut: (statement) => client.query(copyTo(statement)),
+        release: (destroy) => client.release(destroy === true ? true : undefined),
+      };
+    },
     close: () => db.destroy(),
   };
 }
@@ -121,9 +141,24 @@ async function openPGlite(dataDir: string | undefined): Promise<Database> {
     kind: 'pglite',
     db,
     transaction: (work) => db.transaction().execute((trx) => work({ db: trx })),
+    reserve: () => reserveConnection(db),
     close: async () => {
       await db.destroy();
       await pglite.close();
     },
   };
+}
+
+/** Holds a Kysely connection (PGlite's only one) until `release()`; no COPY on it. */
+export function reserveConnection(db: Kysely<DB>): Promise<ReservedConnection> {
+  return new Promise<ReservedConnection>((resolve, reject) => {
+    db.connection()
+      .execute(async (conn) => {
+        let release: () => void = () => undefined;
+        const released = new Promise<void>((r) => (release = r));
+        resolve({ db: conn, release: () => release() });
+        await released;
+      })
+      .catch((error: unknown) => reject(error instanceof Error ? error : new Error(String(error))));
+  });
 }

@@ -33,7 +33,12 @@ export interface TestApp {
 
 export async function createTestApp(deps: Partial<AppDeps> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const app = await buildApp({ db: database.db, transaction: database.transaction, ...deps });
+  const app = await buildApp({
+    db: database.db,
+    transaction: database.transaction,
+    reserve: database.reserve,
+    ...deps,
+  });
   const tenantId = await createTenant(database.db, 'test');
   const keys = {} as Record<Scope, string>;
   for (const scope of SCOPES) {

@@ -1,11 +1,11 @@
 /** Query strings and responses of `/v1/kpis/*` (api.md "KPI parameters", "KPI response"). */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
-const Instant = (description: string) =>
+export const Instant = (description: string) =>
   Type.String({ maxLength: 64, description: `RFC 3339 instant with an offset; ${description}` });
 const List = (description: string) => Type.String({ maxLength: 65_536, description });
 
-const FILTERS = {
+export const FILTERS = {
   team: Type.Optional(List('filter: comma list of teams (groups)')),
   agent: Type.Optional(List('filter: comma list of agents')),
   priority: Type.Optional(List('filter: comma list of priorities')),
