@@ -1,6 +1,7 @@
 /**
- * The CLI's commands on the database: migrate, tenants, keys, rebuild, verify, compact. Each
- * returns its exit status; mistakes are thrown as UsageError or ExplainedError (failure.ts).
+ * The CLI's commands on the database: migrate, tenants, keys, rebuild, verify, compact
+ * (reporting-role in reporting-role.ts). Each returns its exit status; mistakes are thrown as
+ * UsageError or ExplainedError (failure.ts).
  */
 import { rebuildTenant, verifyTenant } from '../ingest/rebuild.js';
 import { ExplainedError, UsageError } from '../failure.js';
@@ -22,7 +23,7 @@ import { parseOptions, parseScopes, requireTenant, tenantIdOption } from './opti
 
 type Db = Database['db'];
 
-async function withDatabase<T>(config: Config, work: (db: Db) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(config: Config, work: (db: Db) => Promise<T>): Promise<T> {
   const database = await openDatabase({
     url: config.databaseUrl,
     dataDir: config.dataDir,
@@ -43,7 +44,7 @@ export async function migrateCommand(config: Config, args: string[]): Promise<nu
   return 0;
 }
 
-function unknownAction(command: string, action: string | undefined, known: string): string {
+export function unknownAction(command: string, action: string | undefined, known: string): string {
   return action === undefined
     ? `${command} needs an action: ${known}`
     : `unknown ${command} action "${action}" (${known})`;

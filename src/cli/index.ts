@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 /**
- * `deskmetrics <command>`: serve, migrate, tenants and API keys, rebuild, verify, compact. Uses
- * the same configuration (DATABASE_URL or the embedded data directory) as the service. Help goes
- * to stdout (exit 0); a mistake is one sentence on stderr with the usage that applies (exit 2); a
- * failure is one sentence (exit 1) — never a stack trace unless LOG_LEVEL=debug.
+ * `deskmetrics <command>`: serve, migrate, tenants and API keys, rebuild, verify, compact,
+ * reporting roles for BI tools. Uses the same configuration (DATABASE_URL or the embedded data
+ * directory) as the service. Help goes to stdout (exit 0); a mistake is one sentence on stderr
+ * with the usage that applies (exit 2); a failure is one sentence (exit 1) — never a stack trace
+ * unless LOG_LEVEL=debug.
  */
 import { loadConfig, type Config, type LogLevel } from '../config.js';
 import { UsageError } from '../failure.js';
 import { exitWithFailure, isEntryPoint, serve } from '../main.js';
 import { compact, keys, migrateCommand, rebuild, tenants, verify } from './commands.js';
+import { reportingRole } from './reporting-role.js';
 import { isCommand, usage, usageHint, type Command } from './usage.js';
 
 /** `--help` or `-h` before a `--` that ends the options. */
@@ -35,6 +37,8 @@ async function run(command: Exclude<Command, 'help'>, config: Config, args: stri
       return verify(config, args);
     case 'compact':
       return compact(config, args);
+    case 'reporting-role':
+      return reportingRole(config, args);
   }
 }
 

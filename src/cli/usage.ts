@@ -9,6 +9,7 @@ export const COMMANDS = [
   'rebuild',
   'verify',
   'compact',
+  'reporting-role',
   'help',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -35,6 +36,17 @@ const LINES: Record<Command, Array<[string, string]>> = {
     ['', 'prints each difference, exits 1 if there is any'],
   ],
   compact: [['compact [--tenant <id>]', 'fold the rollup ledgers to one row per key']],
+  'reporting-role': [
+    [
+      'reporting-role create --tenant <id> --name <role> [--password <p>]',
+      'a PostgreSQL login (DATABASE_URL only) reading',
+    ],
+    ['', 'this tenant’s rows through the reporting views, for'],
+    ['', 'BI tools; prints its password (generated unless'],
+    ['', 'given) and connection URL'],
+    ['reporting-role drop --name <role>', 'revoke its grants and drop the login'],
+    ['reporting-role list [--tenant <id>]', 'list reporting roles: name, tenant, created'],
+  ],
   help: [['help [<command>]', 'this text, or one command’s (also --help, -h)']],
 };
 
