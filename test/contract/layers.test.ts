@@ -59,6 +59,8 @@ describe('layer rules', () => {
     ['src/http/routes/x.ts', 'kysely'],
     ['src/http/plugins/x.ts', 'pg'],
     ['src/importers/x.ts', '../ingest/validate-event.js'],
+    ['src/exports/x.ts', '../storage/report.repository.js'],
+    ['src/exports/x.ts', '../http/formats.js'],
   ])('%s importing %s is an error', async (file, from) => {
     expect(await restricted(file, from)).toHaveLength(1);
   });
@@ -72,6 +74,8 @@ describe('layer rules', () => {
     ['src/http/plugins/x.ts', '../../tenant-config/api-keys.js'],
     ['src/http/routes/x.ts', '../../ingest/event-ingestor.js'],
     ['src/importers/x.ts', '../core/events.js'],
+    ['src/exports/x.ts', '../core/report/table.js'],
+    ['src/http/routes/x.ts', '../../exports/index.js'],
   ])('%s importing %s is allowed', async (file, from) => {
     expect(await restricted(file, from)).toEqual([]);
   });
