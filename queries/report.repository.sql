@@ -2320,7 +2320,7 @@ from
   ) k;
 
 -- fetchReportRows
-fetch forward 4096
+fetch forward 1024
 from
   report_rows;
 

@@ -23,6 +23,7 @@ PostgreSQL's own COPY (the same query) TO STDOUT (FORMAT csv) through pg, in the
                         database deskmetrics_bench_exports_<rows>, kept for later runs
   --reload              drop and reload that database even when it holds this generator's data
   --load-only           load (or check) the database and stop
+  --rss-only            skip the timed runs: only the RSS check on fresh services
   --no-build            start dist/main.js as it is (default: \`npm run build\` first)
   --node-flags="…"      V8/Node flags for the service (default: those of \`npm start\`); with
                         the = sign, as the value starts with dashes: --node-flags="--cpu-prof"
@@ -46,6 +47,7 @@ export interface Options {
   databaseUrl: string;
   reload: boolean;
   loadOnly: boolean;
+  rssOnly: boolean;
   build: boolean;
   nodeFlags: string[] | null;
   sampleMs: number;
@@ -93,6 +95,7 @@ function readArgs(argv: string[]) {
         },
         reload: { type: 'boolean', default: false },
         'load-only': { type: 'boolean', default: false },
+        'rss-only': { type: 'boolean', default: false },
         'no-build': { type: 'boolean', default: false },
         'node-flags': { type: 'string' },
         'sample-ms': { type: 'string', default: '50' },
@@ -135,6 +138,7 @@ export function parseOptions(argv: string[]): Options {
     databaseUrl: url,
     reload: values.reload,
     loadOnly: values['load-only'],
+    rssOnly: values['rss-only'],
     build: !values['no-build'],
     nodeFlags,
     sampleMs: wholeNumber('sample-ms', values['sample-ms'], 5, 5000),

@@ -257,7 +257,7 @@ async function startAll(
 async function measureAll(ctx: Context): Promise<boolean> {
   const tables: string[] = [];
   let missed = false;
-  for (const report of ctx.options.reports) {
+  for (const report of ctx.options.rssOnly ? [] : ctx.options.reports) {
     const table = reportTable(await measureReport(ctx, report));
     missed ||= table.missed;
     tables.push(

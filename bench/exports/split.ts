@@ -15,8 +15,7 @@ import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { parseArgs } from 'node:util';
 import { EXPORT_FORMATS } from '../../src/exports/index.js';
-import { copyTextRows } from '../../src/storage/reports/copy-rows.js';
-import { REPORT_BATCH_ROWS } from '../../src/storage/report.repository.js';
+import { copyTextBatches } from '../../src/storage/reports/copy-rows.js';
 import { reportStatement, type ReportName } from '../../src/storage/reports/statements.js';
 import { databaseName, withDatabase } from './database.js';
 import { FORMATS, OptionError, REPORTS } from './options.js';
@@ -94,7 +93,7 @@ async function main(): Promise<void> {
     'rows',
   );
   const table = { name: a.report, columns: statement.columns };
-  const types = statement.columns.map((c) => c.type);
+  const width = statement.columns.length;
   const dbRuns: number[] = [];
   let chunks: Buffer[] = [];
   for (let r = 0; r < a.repeats; r++) {
@@ -106,8 +105,7 @@ async function main(): Promise<void> {
   const bytes = chunks.reduce((n, c) => n + c.length, 0);
   const parse = async () => {
     let n = 0;
-    for await (const batch of copyTextRows(replay(chunks), types, REPORT_BATCH_ROWS))
-      n += batch.length;
+    for await (const batch of copyTextBatches(replay(chunks), width)) n += batch.length;
     return n;
   };
   const count = await parse();
@@ -129,7 +127,7 @@ async function main(): Promise<void> {
       runs.push(
         await timed(async () => {
           let out = 0;
-          const batches = copyTextRows(replay(chunks), types, REPORT_BATCH_ROWS);
+          const batches = copyTextBatches(replay(chunks), width);
           for await (const piece of EXPORT_FORMATS[format as keyof typeof EXPORT_FORMATS].write(
             table,
             batches,

@@ -1,5 +1,5 @@
 /**
- * A table as an Arrow IPC stream: the schema, then record batches of at most 65,536 rows (the
+ * A table as an Arrow IPC stream: the schema, then record batches of at most 16,384 rows (the
  * incoming batches re-chunked), then the end-of-stream marker. Types: timestamp →
  * Timestamp(ms, UTC), int → Int64, float → Float64, bool → Bool, string → Utf8, and a string
  * column marked `dictionary` → Dictionary<Int32, Utf8>.
@@ -17,11 +17,17 @@ import {
   Struct,
   makeData,
 } from 'apache-arrow';
-import type { ReportRow, ReportTable, RowBatches } from '../core/report/table.js';
+import {
+  isTextBatch,
+  type ReportRow,
+  type RowBatch,
+  type ReportTable,
+  type RowBatches,
+} from '../core/report/table.js';
 import { columnBuilders, type BuilderOptions, type ColumnBuilder } from './arrow-columns.js';
 import type { ExportMeta } from './types.js';
 
-export const ARROW_BATCH_ROWS = 65_536;
+export const ARROW_BATCH_ROWS = 16_384;
 const DICTIONARY_LIMIT = 65_536;
 
 /** Tuning knobs, for tests: the defaults are what the service uses. */
@@ -71,12 +77,16 @@ export class RecordBatcher {
    * Appends rows, yielding each batch as it fills up. A batch's arrays are the builders': it is
    * valid only until the generator resumes, so serialize it before asking for the next.
    */
-  *add(rows: readonly ReportRow[]): Generator<RecordBatch> {
+  *add(rows: RowBatch): Generator<RecordBatch> {
     const { capacity } = this.options;
+    const text = isTextBatch(rows) ? rows : undefined;
     let from = 0;
     while (from < rows.length) {
       const to = Math.min(rows.length, from + capacity - this.length);
-      for (let c = 0; c < this.builders.length; c++) this.builders[c]!.append(rows, c, from, to);
+      for (let c = 0; c < this.builders.length; c++) {
+        if (text) this.builders[c]!.appendText(text, c, from, to);
+        else this.builders[c]!.append(rows as ReportRow[], c, from, to);
+      }
       this.length += to - from;
       from = to;
       if (this.length === capacity) yield this.finish();

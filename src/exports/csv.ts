@@ -10,6 +10,7 @@
  * one-column table only, when it is `\.` (the end-of-data marker alone on a line).
  */
 import type { ColumnType, ReportTable, ReportValue, RowBatches } from '../core/report/table.js';
+import { batchRows } from '../core/report/copy-text.js';
 import { isoTimestamp, pgFloat } from './text.js';
 import type { ExportMeta } from './types.js';
 
@@ -52,8 +53,9 @@ export async function* toCsv(
   const onlyColumn = count === 1;
   const fields = new Array<string>(count);
   yield Buffer.from(table.columns.map((c) => csvText(c.name, onlyColumn)).join(',') + '\n');
-  for await (const batch of batches) {
-    if (batch.length === 0) continue;
+  for await (const rows of batches) {
+    if (rows.length === 0) continue;
+    const batch = batchRows(rows, types);
     // join() builds flat strings of known length; `+=` would build a rope per field for the GC.
     const lines = new Array<string>(batch.length + 1);
     for (let r = 0; r < batch.length; r++) {

@@ -3,7 +3,8 @@
  * are read, then the trailer (next cursor, row count), so a client reading the whole body gets
  * `{"report","columns","rows","next_cursor","row_count"}`.
  */
-import type { ReportTable, RowBatches } from '../core/report/table.js';
+import { isTextBatch, type ReportTable, type RowBatches } from '../core/report/table.js';
+import { JsonTextEncoder } from './json-text.js';
 import { rowToJson } from './json-rows.js';
 import type { ExportMeta } from './types.js';
 
@@ -17,10 +18,16 @@ export async function* toJson(
   const header = `{"report":${JSON.stringify(table.name)},"columns":${JSON.stringify(columns)},"rows":[`;
   yield Buffer.from(header);
   const encode = rowToJson(table);
+  const encodeText = new JsonTextEncoder(table, { between: ',' });
   let rowCount = 0;
   // for await closes the source when this generator is closed early.
   for await (const batch of batches) {
     if (batch.length === 0) continue;
+    if (isTextBatch(batch)) {
+      yield encodeText.encode(batch, rowCount > 0);
+      rowCount += batch.length;
+      continue;
+    }
     const text = batch.map(encode).join(',');
     yield Buffer.from(rowCount === 0 ? text : ',' + text);
     rowCount += batch.length;

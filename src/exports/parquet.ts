@@ -4,7 +4,7 @@
  * WebAssembly) through its streaming transform, and the bytes of each row group are yielded as
  * soon as the group is written, so memory holds one row group, not the file.
  *
- * Row groups of 131,072 rows, snappy-compressed; types as in Arrow (timestamps as
+ * Row groups of 32,768 rows, snappy-compressed; types as in Arrow (timestamps as
  * TIMESTAMP(MILLIS, UTC), int64, double, boolean, UTF-8 strings), dictionary encoding on the
  * columns marked `dictionary` only. parquet-wasm was chosen over the pure-JS hyparquet-writer:
  * both stream row groups, but on the benchmark table hyparquet-writer made ~140k rows/s where
@@ -13,11 +13,11 @@
 import { RecordBatchStreamWriter, type RecordBatch } from 'apache-arrow';
 import type * as ParquetWasmModule from 'parquet-wasm';
 import type { RecordBatch as WasmRecordBatch, WriterProperties } from 'parquet-wasm';
-import type { ReportRow, ReportTable, RowBatches } from '../core/report/table.js';
+import type { ReportTable, RowBatch, RowBatches } from '../core/report/table.js';
 import { RecordBatcher } from './arrow.js';
 import type { ExportMeta } from './types.js';
 
-export const PARQUET_ROW_GROUP_ROWS = 131_072;
+export const PARQUET_ROW_GROUP_ROWS = 32_768;
 
 type ParquetWasm = typeof ParquetWasmModule;
 let loading: Promise<ParquetWasm> | undefined;
@@ -70,7 +70,7 @@ class BatchSource {
   readonly stream: ReadableStream<WasmRecordBatch>;
   /** The source's own error, rethrown as is rather than as the writer's report of it. */
   error: unknown;
-  private iterator: AsyncIterator<ReportRow[]>;
+  private iterator: AsyncIterator<RowBatch>;
   // Converted as soon as made: a batch's arrays are the builders', reused for the next rows.
   private pending: WasmRecordBatch[] = [];
   private done = false;

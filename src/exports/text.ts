@@ -33,17 +33,19 @@ function datePrefix(days: number): string {
   return `${y}-${PAD2[month]!}-${PAD2[day]!}T`;
 }
 
+function cachedPrefix(days: number): string {
+  const slot = days & (CACHE_SLOTS - 1);
+  if (cachedDays[slot] === days) return cachedPrefixes[slot]!;
+  const prefix = datePrefix(days);
+  cachedDays[slot] = days;
+  cachedPrefixes[slot] = prefix;
+  return prefix;
+}
+
 /** Epoch milliseconds as `2026-01-01T10:00:00.000Z`. */
 export function isoTimestamp(ms: number): string {
   const days = Math.floor(ms / DAY_MS);
-  const slot = days & (CACHE_SLOTS - 1);
-  let prefix: string;
-  if (cachedDays[slot] === days) prefix = cachedPrefixes[slot]!;
-  else {
-    prefix = datePrefix(days);
-    cachedDays[slot] = days;
-    cachedPrefixes[slot] = prefix;
-  }
+  const prefix = cachedPrefix(days);
   let rest = ms - days * DAY_MS;
   const milli = rest % 1000;
   rest = (rest - milli) / 1000;
@@ -70,4 +72,35 @@ export function pgFloat(n: number): string {
   const exponent = Number(text.slice(e + 1));
   const sign = exponent < 0 ? '-' : '+';
   return `${text.slice(0, e)}e${sign}${pad(Math.abs(exponent), 2)}`;
+}
+
+const digit = (n: number) => 0x30 + n;
+
+/** `isoTimestamp(ms)` written as ASCII into `out` at `at` (no string made); returns the end. */
+export function isoTimestampInto(ms: number, out: Uint8Array, at: number): number {
+  const days = Math.floor(ms / DAY_MS);
+  const prefix = cachedPrefix(days);
+  let p = at;
+  for (let k = 0; k < prefix.length; k++) out[p++] = prefix.charCodeAt(k);
+  let rest = ms - days * DAY_MS;
+  const milli = rest % 1000;
+  rest = (rest - milli) / 1000;
+  const sec = rest % 60;
+  rest = (rest - sec) / 60;
+  const min = rest % 60;
+  const hour = (rest - min) / 60;
+  out[p++] = digit((hour / 10) | 0);
+  out[p++] = digit(hour % 10);
+  out[p++] = 0x3a; // :
+  out[p++] = digit((min / 10) | 0);
+  out[p++] = digit(min % 10);
+  out[p++] = 0x3a;
+  out[p++] = digit((sec / 10) | 0);
+  out[p++] = digit(sec % 10);
+  out[p++] = 0x2e; // .
+  out[p++] = digit((milli / 100) | 0);
+  out[p++] = digit(((milli / 10) | 0) % 10);
+  out[p++] = digit(milli % 10);
+  out[p++] = 0x5a; // Z
+  return p;
 }

@@ -1,8 +1,10 @@
 /**
- * UTF-8 string data for Arrow columns: bytes and offsets filled straight from JS strings. Short
- * strings are encoded by hand, since TextEncoder's per-call cost outweighs its speed on them.
+ * UTF-8 string data for Arrow columns: bytes and offsets filled straight from JS strings (short
+ * strings encoded by hand, since TextEncoder's per-call cost outweighs its speed on them) or
+ * copied from COPY text fields.
  */
 import { makeData, type Utf8 } from 'apache-arrow';
+import { copyFieldInto } from '../core/report/copy-text.js';
 
 /** UTF-8 bytes and offsets of strings, growing as needed. */
 export class Utf8Buffer {
@@ -19,6 +21,14 @@ export class Utf8Buffer {
     const len = s.length;
     if (this.end + len * 3 > this.bytes.length) this.grow(len * 3);
     this.end = len > 64 ? this.encodeLong(s) : encodeShort(s, this.bytes, this.end);
+    this.offsets[i + 1] = this.end;
+  }
+
+  /** Sets the offset after row `i` to the end of a COPY text field's bytes, unescaped. */
+  pushField(i: number, b: Uint8Array, s: number, e: number): void {
+    // Undoing escapes only shortens: the field's length is room enough.
+    if (this.end + (e - s) > this.bytes.length) this.grow(e - s);
+    this.end = copyFieldInto(b, s, e, this.bytes, this.end);
     this.offsets[i + 1] = this.end;
   }
 

@@ -20,6 +20,7 @@ import type {
   ReportTable,
   RowBatches,
 } from '../core/report/table.js';
+import { batchRows } from '../core/report/copy-text.js';
 import type { ExportMeta } from './types.js';
 import {
   DATE_TIME_FORMAT,
@@ -146,8 +147,8 @@ async function* dataSheet(
   try {
     const first = await iterator.next();
     done = first.done === true;
-    const sample = first.done ? [] : first.value;
     const types = table.columns.map((c) => c.type);
+    const sample = first.done ? [] : batchRows(first.value, types);
     const letters = table.columns.map((_, i) => columnLetters(i));
     const widths = columnWidths(table.columns, sample.slice(0, 1000));
     yield SHEET_OPEN + FROZEN_HEADER + '<sheetFormatPr defaultRowHeight="15"/>' + cols(widths);
@@ -164,7 +165,7 @@ async function* dataSheet(
       if (done) break;
       const step = await iterator.next();
       done = step.done === true;
-      rows = step.done ? [] : step.value;
+      rows = step.done ? [] : batchRows(step.value, types);
     }
     yield '</sheetData></worksheet>';
   } finally {

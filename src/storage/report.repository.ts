@@ -6,14 +6,17 @@
  * when the previous one has been taken.
  */
 import { sql, type Kysely } from 'kysely';
-import type { ColumnType, ReportRow, ReportValue } from '../core/report/table.js';
+import type { ColumnType, ReportRow, ReportValue, RowBatch } from '../core/report/table.js';
 import type { ReservedConnection } from './database.js';
-import { copyTextRows } from './reports/copy-rows.js';
+import { copyTextBatches } from './reports/copy-rows.js';
 import type { ReportStatement } from './reports/statements.js';
 import type { DB } from './schema.js';
 
-/** Rows per batch handed to the writers. */
-export const REPORT_BATCH_ROWS = 4096;
+/**
+ * Rows per batch read from a cursor (the embedded database): small, since every row is a JS
+ * array whose values live until the batch is written.
+ */
+export const REPORT_BATCH_ROWS = 1024;
 
 export interface ReportSnapshot {
   /** pg_current_snapshot() of the read, as text. */
@@ -103,15 +106,17 @@ async function* cursorRows(
   }
 }
 
-/** The statement's rows in batches: by COPY on a server, else by a cursor. */
+/**
+ * The statement's rows in batches: on a server as COPY text, parsed by the writers (see
+ * `TextBatch`); on the embedded database as rows from a cursor.
+ */
 export function reportRows(
   conn: ReservedConnection,
   statement: ReportStatement,
-): AsyncGenerator<ReportRow[]> {
+): AsyncGenerator<RowBatch> {
   if (conn.copyOut === undefined) return cursorRows(conn.db, statement);
   const stream = conn.copyOut(`copy (${statement.sql}) to stdout`);
-  const types = statement.columns.map((c) => c.type);
-  return copyTextRows(stream, types, REPORT_BATCH_ROWS);
+  return copyTextBatches(stream, statement.columns.length);
 }
 
 /** The statement (built with the `csv` encoding) as PostgreSQL's CSV with a header; server only. */

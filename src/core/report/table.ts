@@ -28,5 +28,33 @@ export interface ReportTable {
 export type ReportValue = string | number | boolean | null;
 export type ReportRow = ReportValue[];
 
+/**
+ * Rows still in PostgreSQL's COPY text form, as storage reads them from a server: the bytes of
+ * whole lines and where each field lies. Writers that can turn a field's bytes into their own
+ * bytes (Arrow, Parquet, JSON, NDJSON) never build a row or a string from it, which keeps an
+ * export of millions of rows from churning the JS heap; the others call `textBatchRows`
+ * (copy-text.ts). The arrays are reused for the next batch: a batch is valid only until the next
+ * one is asked for.
+ */
+export interface TextBatch {
+  readonly kind: 'text';
+  /** Rows in the batch. */
+  readonly length: number;
+  /** Fields per row: the table's column count. */
+  readonly width: number;
+  /** UTF-8, with COPY's backslash escapes (`\\`, `\t`, `\n`…) in string fields. */
+  readonly bytes: Uint8Array;
+  /** Field `c` of row `r` is `bytes[starts[r * width + c] … ends[r * width + c])`; -1: null. */
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+}
+
+/** A batch of rows: values in arrays, or COPY text not yet parsed. */
+export type RowBatch = ReportRow[] | TextBatch;
+
+export function isTextBatch(batch: RowBatch): batch is TextBatch {
+  return !Array.isArray(batch);
+}
+
 /** A table's rows as they are read: batches of bounded size, pulled one at a time. */
-export type RowBatches = AsyncIterable<ReportRow[]>;
+export type RowBatches = AsyncIterable<RowBatch>;

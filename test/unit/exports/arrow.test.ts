@@ -2,7 +2,7 @@
  * The Arrow writer: an IPC stream decoded by two readers other than the writer's own code —
  * flechette and apache-arrow's stream reader — equal to the JSON writer's rows, with the schema
  * types asked for (Timestamp ms UTC, Int64, Float64, Bool, Utf8, Dictionary<Int32, Utf8>),
- * record batches of at most 65,536 rows, dictionaries across batches as deltas and, past the
+ * record batches of at most ARROW_BATCH_ROWS (16,384) rows, dictionaries across batches as deltas and, past the
  * limit, as replacements, and a valid stream for an empty table.
  */
 import {
@@ -116,10 +116,15 @@ describe('Arrow writer', () => {
     });
   });
 
-  it('re-chunks into record batches of at most 65,536 rows', () => {
+  it('re-chunks into record batches of at most ARROW_BATCH_ROWS rows', () => {
     const table = arrowFromIPC(bytes);
     const sizes = table.batches.map((b) => b.numRows);
-    expect(sizes).toEqual([ARROW_BATCH_ROWS, ARROW_BATCH_ROWS, rows.length - 2 * ARROW_BATCH_ROWS]);
+    const full = Math.floor(rows.length / ARROW_BATCH_ROWS);
+    expect(full).toBeGreaterThan(2);
+    expect(sizes).toEqual([
+      ...Array<number>(full).fill(ARROW_BATCH_ROWS),
+      rows.length - full * ARROW_BATCH_ROWS,
+    ]);
     expect(
       flechetteFromIPC(bytes)
         .getChild('id')
@@ -129,7 +134,17 @@ describe('Arrow writer', () => {
 
   it('sends each batch only the dictionary values not sent before (deltas)', () => {
     const messages = dictionaryMessages(bytes);
-    expect(messages.map((m) => m.isDelta)).toEqual([false, true, true]);
+    // A batch sends a dictionary message only when it holds values no earlier batch held.
+    const seen = new Set<unknown>();
+    const withNew: boolean[] = [];
+    for (let at = 0; at < rows.length; at += ARROW_BATCH_ROWS) {
+      const values = rows.slice(at, at + ARROW_BATCH_ROWS).map((r) => r[2]);
+      withNew.push(at === 0 || values.some((v) => v !== null && !seen.has(v)));
+      for (const v of values) seen.add(v);
+    }
+    const expected = withNew.filter(Boolean).map((_, i) => i > 0);
+    expect(expected.length).toBeGreaterThan(2);
+    expect(messages.map((m) => m.isDelta)).toEqual(expected);
     // Every distinct value is sent once.
     const distinct = new Set(rows.map((r) => r[2]).filter((v) => v !== null));
     expect(messages.reduce((n, m) => n + m.length, 0)).toBe(distinct.size);

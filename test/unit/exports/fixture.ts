@@ -117,7 +117,7 @@ export function fixtureRows(generated: number): ReportRow[] {
   return rows;
 }
 
-/** More rows than one Arrow record batch (65,536) or Parquet row group (131,072) holds. */
+/** More rows than several Arrow record batches (16,384) or Parquet row groups (32,768) hold. */
 export const LARGE = 150_000;
 
 /** Rows in batches of uneven sizes (an empty one too), repeating the pattern to the end. */

@@ -1,7 +1,7 @@
 /**
  * The Parquet writer: read by DuckDB equal to the JSON writer's rows, with the column types asked
  * for (TIMESTAMP WITH TIME ZONE, BIGINT, DOUBLE, BOOLEAN, VARCHAR), row groups of at most
- * 131,072 rows, compressed, dictionary-encoded where marked; bytes out before the source is read
+ * PARQUET_ROW_GROUP_ROWS (32,768) rows, compressed, dictionary-encoded where marked; bytes out before the source is read
  * to the end (a row group at a time); and a valid file for an empty table.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,14 +49,19 @@ describe('Parquet writer', () => {
     expect(read.rows).toEqual(await jsonRows(rows));
   });
 
-  it('writes compressed row groups of at most 131,072 rows, dictionaries where marked', async () => {
+  it('writes compressed row groups of at most PARQUET_ROW_GROUP_ROWS rows, dictionaries where marked', async () => {
     const { rows: chunks } = await duck.query(
       `select row_group_id, row_group_num_rows, path_in_schema, compression, encodings
         from parquet_metadata(${file}) order by row_group_id, column_id`,
     );
     const groups = [...new Set(chunks.map((c) => c.row_group_id))];
     const sizes = groups.map((g) => chunks.find((c) => c.row_group_id === g)!.row_group_num_rows);
-    expect(sizes).toEqual([PARQUET_ROW_GROUP_ROWS, rows.length - PARQUET_ROW_GROUP_ROWS]);
+    const full = Math.floor(rows.length / PARQUET_ROW_GROUP_ROWS);
+    expect(full).toBeGreaterThan(1);
+    expect(sizes).toEqual([
+      ...Array<number>(full).fill(PARQUET_ROW_GROUP_ROWS),
+      rows.length - full * PARQUET_ROW_GROUP_ROWS,
+    ]);
     for (const c of chunks) expect(c.compression).toBe('SNAPPY');
     const encodings = (name: string) =>
       chunks.filter((c) => c.path_in_schema === name).map((c) => c.encodings);

@@ -12,6 +12,8 @@ import {
   exportFormat,
   type ExportFormatName,
 } from '../../../src/exports/index.js';
+import { ARROW_BATCH_ROWS } from '../../../src/exports/arrow.js';
+import { PARQUET_ROW_GROUP_ROWS } from '../../../src/exports/parquet.js';
 import { TABLE, WatchedSource, collect, failingSource, fixtureRows } from './fixture.js';
 
 const ROWS = fixtureRows(400_000);
@@ -24,11 +26,12 @@ const READ_AHEAD: Record<ExportFormatName, number> = {
   ndjson: 1,
   csv: 1,
   xlsx: 1,
-  // A record batch is 65,536 rows: 14 batches of 5,000 make the first one.
-  arrow: 14,
-  // A row group is 131,072 rows (27 batches), and the Parquet writer takes one more record
-  // batch (65,536 rows, 14 batches) before it lets the group go.
-  parquet: 41,
+  // A record batch is ARROW_BATCH_ROWS rows: that many batches of 5,000 make the first one.
+  arrow: Math.ceil(ARROW_BATCH_ROWS / BATCH),
+  // A row group (PARQUET_ROW_GROUP_ROWS), and the Parquet writer takes one more record batch
+  // (half a group) before it lets the group go.
+  parquet:
+    Math.ceil(PARQUET_ROW_GROUP_ROWS / BATCH) + Math.ceil(PARQUET_ROW_GROUP_ROWS / 2 / BATCH),
 };
 
 /** Asks for chunks until the writer has started reading the source. */
