@@ -7,10 +7,12 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
-COPY scripts/build.js ./scripts/
+COPY scripts/build.js scripts/build-web.js ./scripts/
 COPY migrations ./migrations
 COPY src ./src
-# dist/: the compiled service and a migrated empty embedded database a first start copies.
+COPY web ./web
+# dist/: the compiled service, the dashboard's bundle (dist/web) and a migrated empty embedded
+# database a first start copies.
 RUN npm run build
 
 FROM node:20-bookworm-slim AS deps

@@ -1,5 +1,6 @@
 // @ts-check
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import { layerConfigs } from './eslint.layers.js';
 import { sizeConfigs } from './eslint.size.js';
@@ -83,6 +84,35 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  {
+    // Code that handles the DOM is typed by tsconfig.web.json (the DOM's types stay out of the
+    // service's tsconfig.json).
+    files: [
+      'web/src/**/*.ts',
+      'test/browser/**/*.ts',
+      'bench/dashboard/**/*.ts',
+      'scripts/screenshots.ts',
+    ],
+    languageOptions: {
+      parserOptions: {
+        projectService: false,
+        project: ['./tsconfig.web.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+  },
+  {
+    // The dashboard's front end runs in the browser (docs/dashboard.md): DOM globals, no Node.
+    files: ['web/src/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-globals': ['error', { name: 'process', message: 'web/ runs in a browser' }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['node:*', '../../src/*'], message: 'web/ runs in a browser' }] },
+      ],
     },
   },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },

@@ -15,8 +15,9 @@ from
   and t.ticket_id = c.ticket_id
 where
   c.tenant_id = $1::uuid
-  and c.stopped_at is null
   and not t.deleted
+  and c.stopped_at is null
+  and true
   and true
   and true
   and true
@@ -42,8 +43,8 @@ from
   and t.ticket_id = c.ticket_id
 where
   c.tenant_id = $1::uuid
-  and c.stopped_at is null
   and not t.deleted
+  and c.stopped_at is null
   and (
     c.breached_at is not null
     or (
@@ -51,6 +52,7 @@ where
       and c.due_at < $2
     )
   )
+  and true
   and c.metric = $3
   and (
     coalesce(c.due_at, 'infinity'::timestamptz),
@@ -80,13 +82,14 @@ from
   and t.ticket_id = c.ticket_id
 where
   c.tenant_id = $1::uuid
-  and c.stopped_at is null
   and not t.deleted
+  and c.stopped_at is null
   and (
     c.status = 'active'
     and c.at_risk_at <= $2
     and c.due_at >= $3
   )
+  and true
   and true
   and true
 order by
@@ -111,12 +114,13 @@ from
   and t.ticket_id = c.ticket_id
 where
   c.tenant_id = $1::uuid
-  and c.stopped_at is null
   and not t.deleted
+  and c.stopped_at is null
   and (
     c.status = 'active'
     and c.due_at >= $2
   )
+  and true
   and true
   and true
 order by
@@ -141,9 +145,10 @@ from
   and t.ticket_id = c.ticket_id
 where
   c.tenant_id = $1::uuid
-  and c.stopped_at is null
   and not t.deleted
+  and c.stopped_at is null
   and (c.status = 'paused')
+  and true
   and true
   and true
 order by
@@ -153,3 +158,117 @@ order by
   c.cycle
 limit
   $2;
+
+-- listQueueClocks: at risk of one team and priority
+select
+  c.*,
+  coalesce(c.due_at, 'infinity'::timestamptz) as d,
+  t.status as ticket_status,
+  t.priority as t_priority,
+  t.team as t_team,
+  t.assignee_id as t_assignee
+from
+  sla_clock c
+  join ticket t on t.tenant_id = c.tenant_id
+  and t.ticket_id = c.ticket_id
+where
+  c.tenant_id = $1::uuid
+  and not t.deleted
+  and c.stopped_at is null
+  and (
+    c.status = 'active'
+    and c.at_risk_at <= $2
+    and c.due_at >= $3
+  )
+  and coalesce(t.team, '') in ($4)
+  and coalesce(t.priority, '') in ($5, $6)
+  and true
+  and true
+order by
+  coalesce(c.due_at, 'infinity'::timestamptz),
+  c.ticket_id,
+  c.metric,
+  c.cycle
+limit
+  $7;
+
+-- listQueueClocks: decided in a week, one metric and channel (dashboard drill-down)
+select
+  c.*,
+  coalesce(c.decided_at, c.due_at) as d,
+  t.status as ticket_status,
+  t.priority as t_priority,
+  t.team as t_team,
+  t.assignee_id as t_assignee
+from
+  sla_clock c
+  join ticket t on t.tenant_id = c.tenant_id
+  and t.ticket_id = c.ticket_id
+where
+  c.tenant_id = $1::uuid
+  and not t.deleted
+  and (
+    (
+      c.decided_at >= $2
+      and c.decided_at < $3
+      and coalesce(c.channel, '') in ($4)
+    )
+    or (
+      c.decided_at is null
+      and c.stopped_at is null
+      and c.status = 'active'
+      and c.due_at >= $5
+      and c.due_at < $6
+      and coalesce(t.channel, '') in ($7)
+    )
+  )
+  and c.metric = $8
+  and true
+order by
+  coalesce(c.decided_at, c.due_at),
+  c.ticket_id,
+  c.metric,
+  c.cycle
+limit
+  $9;
+
+-- listQueueClocks: breached in a week
+select
+  c.*,
+  coalesce(c.decided_at, c.due_at) as d,
+  t.status as ticket_status,
+  t.priority as t_priority,
+  t.team as t_team,
+  t.assignee_id as t_assignee
+from
+  sla_clock c
+  join ticket t on t.tenant_id = c.tenant_id
+  and t.ticket_id = c.ticket_id
+where
+  c.tenant_id = $1::uuid
+  and not t.deleted
+  and (
+    (
+      c.decided_at >= $2
+      and c.decided_at < $3
+      and true
+      and c.status = 'breached'
+    )
+    or (
+      c.decided_at is null
+      and c.stopped_at is null
+      and c.status = 'active'
+      and c.due_at >= $4
+      and c.due_at < $5
+      and true
+    )
+  )
+  and true
+  and true
+order by
+  coalesce(c.decided_at, c.due_at),
+  c.ticket_id,
+  c.metric,
+  c.cycle
+limit
+  $6;

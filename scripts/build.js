@@ -1,7 +1,7 @@
 /**
- * The build: compile src/ to dist/ (tsc), make the CLI executable, and leave in dist/ a migrated,
- * empty embedded database that a first start copies instead of running initdb
- * (src/storage/pglite-template.ts).
+ * The build: compile src/ to dist/ (tsc), make the CLI executable, bundle the dashboard's web/
+ * into dist/web (esbuild, scripts/build-web.js), and leave in dist/ a migrated, empty embedded
+ * database that a first start copies instead of running initdb (src/storage/pglite-template.ts).
  *
  *   node scripts/build.js             always (npm run build, and `prepare` on npm install / npm ci)
  *   node scripts/build.js --if-stale  only when dist/ is missing or older than its sources (prestart)
@@ -19,6 +19,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const at = (...parts) => path.join(root, ...parts);
 const outputs = [at('dist', 'main.js'), at('dist', 'cli', 'index.js')];
 const inputs = () => [at('tsconfig.json'), at('tsconfig.build.json'), ...files(at('src'))];
+const webOutputs = [at('dist', 'web', 'main.js'), at('dist', 'web', 'index.html')];
+const webInputs = () => [...files(at('web')), at('scripts', 'build-web.js')];
+const hasWeb = () => existsSync(at('web')) && existsSync(at('scripts', 'build-web.js'));
 
 function files(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -35,12 +38,12 @@ function mtime(file) {
   }
 }
 
-/** tsc writes every output after reading every input, so the oldest output dates the build. */
-function isStale() {
-  const times = outputs.map(mtime);
+/** A build writes every output after reading every input, so the oldest output dates it. */
+function isStale(outs = outputs, ins = inputs) {
+  const times = outs.map(mtime);
   if (times.some((t) => t === undefined)) return true;
   const oldestOutput = Math.min(...times);
-  return inputs().some((file) => (mtime(file) ?? Infinity) > oldestOutput);
+  return ins().some((file) => (mtime(file) ?? Infinity) > oldestOutput);
 }
 
 const built = () => outputs.every((file) => mtime(file) !== undefined);
@@ -63,6 +66,16 @@ function compile() {
   chmodSync(at('dist', 'cli', 'index.js'), 0o755);
 }
 
+/** The dashboard's bundle (scripts/build-web.js); skipped where the tree has no web/. */
+async function bundleWeb() {
+  if (!hasWeb()) {
+    process.stderr.write('deskmetrics: dashboard not bundled: web/ is not in this tree\n');
+    return;
+  }
+  const { buildWeb } = await import('./build-web.js');
+  await buildWeb(at('dist', 'web'));
+}
+
 /** An optimisation of first starts: without it they run initdb, so a failure only warns. */
 async function template() {
   try {
@@ -76,6 +89,8 @@ async function template() {
 
 const ifStale = process.argv.includes('--if-stale');
 if (!ifStale || isStale()) compile();
+// Apart from src/: a change in web/ alone re-bundles without running tsc.
+if (hasWeb() ? !ifStale || isStale(webOutputs, webInputs) : !ifStale) await bundleWeb();
 if (built()) await template();
 else if (ifStale) {
   process.stderr.write(

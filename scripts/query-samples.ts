@@ -452,6 +452,30 @@ export const SAMPLES: SampleTable = {
     one('at risk', () => [TENANT, { slaStatus: 'at_risk', limit: 50 }, EPOCH]),
     one('active', () => [TENANT, { slaStatus: 'active', limit: 50 }, EPOCH]),
     one('paused', () => [TENANT, { slaStatus: 'paused', limit: 50 }, EPOCH]),
+    one('at risk of one team and priority', () => [
+      TENANT,
+      { slaStatus: 'at_risk', filters: { team: ['L1'], priority: ['high', 'urgent'] }, limit: 50 },
+      EPOCH,
+    ]),
+    one('decided in a week, one metric and channel (dashboard drill-down)', () => [
+      TENANT,
+      {
+        metric: 'first_response',
+        filters: { channel: ['email'] },
+        decided: { from: EPOCH, to: new Date(EPOCH.getTime() + 7 * 86_400_000) },
+        limit: 50,
+      },
+      EPOCH,
+    ]),
+    one('breached in a week', () => [
+      TENANT,
+      {
+        slaStatus: 'breached',
+        decided: { from: EPOCH, to: new Date(EPOCH.getTime() + 7 * 86_400_000) },
+        limit: 50,
+      },
+      EPOCH,
+    ]),
   ],
 
   // ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
 import { DEFAULTS } from './config.js';
 import { EventIngestor } from './ingest/event-ingestor.js';
@@ -14,6 +15,7 @@ import configRoutes from './http/routes/config.js';
 import ticketRoutes from './http/routes/tickets.js';
 import kpiRoutes from './http/routes/kpis.js';
 import reportRoutes from './http/routes/reports.js';
+import dashboardRoutes from './http/routes/dashboard.js';
 import { KPI_SCHEMAS } from './http/schemas/kpis.js';
 import { Job, PolicyList, PolicyVersion, SlaPolicy, Tenant } from './http/schemas/config.js';
 import { ClockInstance, QueueItem, TicketDetail, Timeline } from './http/schemas/tickets.js';
@@ -67,7 +69,11 @@ export interface AppDeps {
   kpiCubeBlocking?: boolean;
   /** Process metrics (CPU, memory, event loop) on /metrics; off in tests. */
   defaultMetrics?: boolean;
+  /** The dashboard's bundled front end; dist/web (from src/ and dist/ alike) when not given. */
+  webRoot?: string;
 }
+
+const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../dist/web/', import.meta.url));
 
 export const OPENAPI_INFO = {
   title: 'deskmetrics',
@@ -234,5 +240,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await services.cubes?.idle();
   });
   await registerApiRoutes(app, deps, services);
+  await app.register(dashboardRoutes, { webRoot: deps.webRoot ?? DEFAULT_WEB_ROOT });
   return app;
 }

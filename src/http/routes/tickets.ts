@@ -27,22 +27,90 @@ function orNotFound<T>(found: T | null, ticketId: string): T {
   return found;
 }
 
+const CommaList = (what: string) =>
+  Type.Optional(Type.String({ maxLength: 4096, description: `${what}: a comma list` }));
 const QueueQuery = Type.Object(
   {
     sla_status: Type.Optional(
       Type.String({
-        enum: ['active', 'at_risk', 'breached', 'paused'],
-        description: 'active includes at_risk clocks',
+        enum: ['active', 'at_risk', 'breached', 'paused', 'achieved'],
+        description: 'active includes at_risk clocks; achieved only with decided_from/decided_to',
       }),
     ),
     metric: Type.Optional(Type.String({ enum: ['first_response', 'next_response', 'resolution'] })),
+    team: CommaList('the ticket group (with decided_from: the one the decision was attributed to)'),
+    priority: CommaList('the ticket priority (likewise)'),
+    channel: CommaList('the ticket channel (likewise)'),
+    decided_from: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        description:
+          'with decided_to: list the clocks SLA compliance counts in [decided_from, decided_to) instead of the open queue, in decision order',
+      }),
+    ),
+    decided_to: Type.Optional(Type.String({ format: 'date-time' })),
     sort: Type.Optional(Type.String({ enum: ['due_at'], default: 'due_at' })),
     limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
     cursor: Type.Optional(Type.String()),
   },
   { additionalProperties: false },
 );
-type QueueQueryT = { sla_status?: string; metric?: string; limit: number; cursor?: string };
+type QueueQueryT = Partial<
+  Record<'sla_status' | 'metric' | 'team' | 'priority' | 'channel' | 'cursor', string>
+> &
+  Partial<Record<'decided_from' | 'decided_to', string>> & { limit: number };
+
+const listOf = (text: string | undefined) =>
+  text
+    ?.split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+
+/** The queue's filters, and the decided range when one is asked (both bounds, from < to). */
+function queueQuery(q: QueueQueryT) {
+  const filters = {
+    team: listOf(q.team),
+    priority: listOf(q.priority),
+    channel: listOf(q.channel),
+  };
+  const given = [q.decided_from, q.decided_to].filter((v) => v !== undefined).length;
+  if (given === 1) {
+    const missing = q.decided_from === undefined ? 'decided_from' : 'decided_to';
+    throw new ApiError(
+      400,
+      'invalid_parameter',
+      `${missing} is required with the other`,
+      `/${missing}`,
+    );
+  }
+  const decided =
+    given === 2 ? { from: Date.parse(q.decided_from!), to: Date.parse(q.decided_to!) } : undefined;
+  if (decided && !(decided.to > decided.from)) {
+    throw new ApiError(
+      400,
+      'invalid_parameter',
+      'decided_to must be after decided_from',
+      '/decided_to',
+    );
+  }
+  if (q.sla_status === 'achieved' && !decided) {
+    throw new ApiError(
+      400,
+      'invalid_parameter',
+      'achieved needs decided_from and decided_to',
+      '/sla_status',
+    );
+  }
+  if (decided && q.sla_status !== undefined && !['achieved', 'breached'].includes(q.sla_status)) {
+    throw new ApiError(
+      400,
+      'invalid_parameter',
+      'with decided_from: achieved or breached',
+      '/sla_status',
+    );
+  }
+  return { slaStatus: q.sla_status, metric: q.metric, filters, decided, limit: q.limit };
+}
 
 export default function ticketRoutes(app: FastifyInstance, options: TicketRoutesOptions): void {
   const now = options.now ?? Date.now;
@@ -96,7 +164,8 @@ export default function ticketRoutes(app: FastifyInstance, options: TicketRoutes
         operationId: 'listTicketQueue',
         tags: ['tickets'],
         security,
-        summary: 'The work queue: open SLA clocks by state, soonest due first',
+        summary:
+          'The work queue: open SLA clocks by state, soonest due first (or the clocks decided in a range)',
         querystring: QueueQuery,
         response: {
           200: Type.Object({
@@ -110,12 +179,7 @@ export default function ticketRoutes(app: FastifyInstance, options: TicketRoutes
     async (request: FastifyRequest<{ Querystring: QueueQueryT }>, reply) => {
       const q = request.query;
       const after = decodeQueueCursor(q.cursor);
-      const page = await workQueue(
-        options.db,
-        tenantOf(request),
-        { slaStatus: q.sla_status, metric: q.metric, limit: q.limit, after },
-        now(),
-      );
+      const page = await workQueue(options, tenantOf(request), { ...queueQuery(q), after }, now());
       const nextCursor = page.next ? encodeQueueCursor(page.next) : null;
       if (nextCursor) reply.header('x-next-cursor', nextCursor);
       return { items: page.items, next_cursor: nextCursor };

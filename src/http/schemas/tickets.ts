@@ -116,7 +116,16 @@ export const QueueItem = Type.Object(
     sla_status: Type.String({ enum: ['active', 'at_risk', 'paused', 'breached'] }),
     due_at: NullableInstant,
     breached_at: NullableInstant,
+    decided_at: Type.Union([Instant, Type.Null()], {
+      description:
+        'when SLA compliance counts the clock: achieved at stopped_at, breached at breached_at',
+    }),
+    business_seconds_left: Type.Union([Type.Number(), Type.Null()], {
+      description:
+        'open clocks: business seconds until due_at on the clock calendar, negative once past it (a paused clock: its target minus its elapsed business time)',
+    }),
     policy_id: Type.String(),
+    calendar_id: Type.String(),
     target_seconds: Type.Number(),
     ticket_status: NullableString,
     priority: NullableString,
