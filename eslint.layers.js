@@ -49,6 +49,15 @@ export const LAYERS = [
     message: 'importers turn source logs into wire events: they may use core only',
   },
   {
+    folder: 'demo',
+    forbidden: [
+      ...of('storage', 'tenant-config', 'ingest', 'reporting', 'exports', 'http'),
+      ...entryPoints,
+    ],
+    message:
+      'demo generates a help desk and loads it through the public API (an app to inject into): core only',
+  },
+  {
     folder: 'http',
     forbidden: [
       ...of('storage'),

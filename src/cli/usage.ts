@@ -10,6 +10,7 @@ export const COMMANDS = [
   'verify',
   'compact',
   'reporting-role',
+  'demo',
   'help',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -46,6 +47,18 @@ const LINES: Record<Command, Array<[string, string]>> = {
     ['', 'given) and connection URL'],
     ['reporting-role drop --name <role>', 'revoke its grants and drop the login'],
     ['reporting-role list [--tenant <id>]', 'list reporting roles: name, tenant, created'],
+  ],
+  demo: [
+    [
+      'demo [--port <n>] [--data-dir <dir>] [--fresh]',
+      'serve a generated help desk (20,000 tickets',
+    ],
+    ['', 'over the last 6 months) on its own embedded'],
+    ['', 'database (default ./.deskmetrics-demo), loaded'],
+    ['', 'through the API on the first run, reused after;'],
+    ['', 'prints the dashboard URL and a reports:read key;'],
+    ['', '--fresh generates it again up to now'],
+    ['  [--tickets <n>] [--seed <n>]', 'another size or seed of help desk'],
   ],
   help: [['help [<command>]', 'this text, or one command’s (also --help, -h)']],
 };

@@ -61,6 +61,8 @@ describe('layer rules', () => {
     ['src/importers/x.ts', '../ingest/validate-event.js'],
     ['src/exports/x.ts', '../storage/report.repository.js'],
     ['src/exports/x.ts', '../http/formats.js'],
+    ['src/demo/x.ts', '../storage/ticket-event.repository.js'],
+    ['src/demo/x.ts', '../ingest/event-ingestor.js'],
   ])('%s importing %s is an error', async (file, from) => {
     expect(await restricted(file, from)).toHaveLength(1);
   });
@@ -76,6 +78,7 @@ describe('layer rules', () => {
     ['src/importers/x.ts', '../core/events.js'],
     ['src/exports/x.ts', '../core/report/table.js'],
     ['src/http/routes/x.ts', '../../exports/index.js'],
+    ['src/demo/x.ts', '../core/calendar/index.js'],
   ])('%s importing %s is allowed', async (file, from) => {
     expect(await restricted(file, from)).toEqual([]);
   });
