@@ -21,16 +21,10 @@ const CATEGORIES = Array.from({ length: 12 }, (_, i) => `cat-${i}`);
 const POLICIES = ['urgent-24x7', 'high-office', 'standard-office'];
 const METRICS = ['first_response', 'next_response', 'resolution'];
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, shared with the demo's generator. */
+import { rng as mulberry32 } from '../../src/demo/random.js';
+
+export { mulberry32 };
 
 interface Draw {
   dims: Record<string, unknown>;

@@ -3,6 +3,7 @@
  * 4 timestamps, 6 ints, 2 floats, 1 bool), a mix of nullable ones, rows from a seeded PRNG.
  */
 import type { ReportColumn, ReportRow, ReportTable } from '../../src/core/report/table.js';
+import { rng as mulberry32 } from '../../src/demo/random.js';
 
 const col = (
   name: string,
@@ -36,17 +37,6 @@ export const TICKETS: ReportTable = {
     col('first_contact_resolved', 'bool', true),
   ],
 };
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'];
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];

@@ -5,6 +5,8 @@
  * out in global `occurred_at` order (as a live help desk sends them); `late` moves a share of
  * them later in the stream, as a flaky sender would.
  */
+import { rng } from '../../src/demo/random.js';
+
 export interface BenchEvent {
   id: string;
   type: string;
@@ -14,17 +16,8 @@ export interface BenchEvent {
   data: Record<string, unknown>;
 }
 
-/** mulberry32: small, fast, seedable. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, shared with the demo's generator. */
+export { rng };
 
 const PRIORITIES = ['low', 'normal', 'normal', 'high', 'urgent'];
 const CHANNELS = ['email', 'email', 'web', 'phone', 'chat'];
