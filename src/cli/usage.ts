@@ -1,4 +1,5 @@
 /** The CLI's usage text: all commands (`deskmetrics --help`) or one (`deskmetrics keys --help`). */
+import { importSources } from '../importers/index.js';
 import { SCOPES } from '../storage/tenant.repository.js';
 
 export const COMMANDS = [
@@ -11,6 +12,7 @@ export const COMMANDS = [
   'compact',
   'reporting-role',
   'demo',
+  'import',
   'help',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -59,6 +61,26 @@ const LINES: Record<Command, Array<[string, string]>> = {
     ['', 'prints the dashboard URL and a reports:read key;'],
     ['', '--fresh generates it again up to now'],
     ['  [--tickets <n>] [--seed <n>]', 'another size or seed of help desk'],
+  ],
+  import: [
+    [
+      'import <source> <file> --tenant <id>',
+      'a help desk’s history (.gz read as such) through the',
+    ],
+    ['', 'ingest path, into the configured database'],
+    ['import <source> <file> --url <u> --key <k>', 'the same, into a running service'],
+    ['  [--timezone <IANA zone>]', 'the zone of timestamps without offsets'],
+    ['  [--mapping <file.json>]', 'a source’s field mapping (xes, event-csv)'],
+    ['  [--resume] [--checkpoint <path>]', 'continue from the checkpoint (default'],
+    ['', '<file>.deskmetrics-import.json), written after'],
+    ['', 'every committed batch'],
+    ['  [--max-rejects <n>] [--batch <n>]', 'exit 0 despite up to n rejections; events'],
+    ['', 'per request (10000)'],
+    ['  <source> is one of:', ''],
+    ...importSources().map((s): [string, string] => [
+      `    ${s.name}${s.needsTimezone ? ' (needs --timezone)' : ''}`,
+      s.summary,
+    ]),
   ],
   help: [['help [<command>]', 'this text, or one command’s (also --help, -h)']],
 };

@@ -1,5 +1,5 @@
 /**
- * The UCI ServiceNow import against the log's own counters (src/importers/uci-servicenow.ts).
+ * The UCI ServiceNow import against the log's own counters (src/importers/servicenow-audit/uci-servicenow.ts).
  *
  * The whole data set (141,712 snapshots, 24,918 incidents) is read, mapped to wire events, every
  * event validated exactly as ingest does (`validateEvent`), converted by ingest's `toCoreEvent`
@@ -23,9 +23,19 @@ import { describe, expect, it } from 'vitest';
 import { ALWAYS_OPEN } from '../../src/core/calendar/index.js';
 import type { TicketEvent } from '../../src/core/events.js';
 import { deriveTicket, foldTicket, type FoldContext } from '../../src/core/ticket/index.js';
-import { openUciFile, uciIncidents } from '../../src/importers/uci-servicenow-reader.js';
-import { compareUciRows, outOfSequence, uciCounters } from '../../src/importers/uci-rows.js';
-import { mapIncident, type UciWireEvent } from '../../src/importers/uci-servicenow.js';
+import {
+  openUciFile,
+  uciIncidents,
+} from '../../src/importers/servicenow-audit/uci-servicenow-reader.js';
+import {
+  compareUciRows,
+  outOfSequence,
+  uciCounters,
+} from '../../src/importers/servicenow-audit/uci-rows.js';
+import {
+  mapIncident,
+  type UciWireEvent,
+} from '../../src/importers/servicenow-audit/uci-servicenow.js';
 import { toCoreEvent } from '../../src/ingest/to-core-event.js';
 import { validateEvent, type FieldError } from '../../src/ingest/validate-event.js';
 

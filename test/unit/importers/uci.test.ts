@@ -1,6 +1,6 @@
 /**
  * The pure parts of the UCI ServiceNow import: the CSV parser, the row parser and the mapping to
- * wire events (src/importers/uci-servicenow.ts documents every decision tested here). Fixtures
+ * wire events (src/importers/servicenow-audit/uci-servicenow.ts documents every decision tested here). Fixtures
  * are real rows of the data set (INC0000135 without its mods 2–4; INC0028089 edited where said).
  */
 import { describe, expect, it } from 'vitest';
@@ -14,8 +14,12 @@ import {
   uciRow,
   UciFormatError,
   type UciRow,
-} from '../../../src/importers/uci-rows.js';
-import { label, mapIncident, type UciWireEvent } from '../../../src/importers/uci-servicenow.js';
+} from '../../../src/importers/servicenow-audit/uci-rows.js';
+import {
+  label,
+  mapIncident,
+  type UciWireEvent,
+} from '../../../src/importers/servicenow-audit/uci-servicenow.js';
 import { toCoreEvent } from '../../../src/ingest/to-core-event.js';
 import { validateEvent } from '../../../src/ingest/validate-event.js';
 

@@ -45,7 +45,9 @@
  * Dates are `d/m/yyyy HH:MM` wall-clock times with no zone. The zone of the exporting company is
  * unknown, so they are read in one fixed UTC offset, `Z` by default ({@link UciMapOptions}):
  * `29/2/2016 01:16` → `2016-02-29T01:16:00Z`. Any fixed offset keeps every duration and order;
- * a zone with DST would not be recoverable anyway (the wall-clock times are ambiguous).
+ * a zone with DST would not be recoverable anyway (the wall-clock times are ambiguous). When
+ * the exporter's zone is known, `timezone` (the import's `--timezone`) reads them in it instead:
+ * the earlier instant in a DST fold, the offset before a DST gap.
  *
  * ## Order of an incident's rows, and out-of-sequence snapshots
  *
@@ -111,7 +113,8 @@ import type {
   TicketCreatedData,
   TicketStatus,
   TicketUpdatedData,
-} from '../core/events.js';
+} from '../../core/events.js';
+import { zoneRules } from '../../core/calendar/zone-rules.js';
 import {
   compareUciRows,
   outOfSequence,
@@ -138,6 +141,11 @@ export interface UciMapOptions {
    * The fixed UTC offset the log's wall-clock times are read in: `Z` (default) or `±hh:mm`.
    */
   utcOffset?: string;
+  /**
+   * An IANA zone (validated by the caller) the wall-clock times are read in instead of a fixed
+   * offset: each is converted with the zone's rules (the earlier instant in a DST fold).
+   */
+  timezone?: string;
 }
 
 /** `incident_state` → status; `null` for the junk state `-100` (skipped). */
@@ -167,6 +175,7 @@ export function mapStatus(row: UciRow): TicketStatus | null {
   if (status === undefined || !Object.hasOwn(UCI_STATUS, row.incidentState)) {
     throw new UciFormatError(
       `${row.number} (data row ${row.position + 1}): unknown incident_state "${row.incidentState}"`,
+      'incident_state',
     );
   }
   return status;
@@ -221,6 +230,13 @@ function checkOffset(offset: string): string {
     throw new RangeError(`utcOffset "${offset}" must be Z or ±hh:mm`);
   }
   return offset;
+}
+
+/** How an incident's wall-clock times are written: in the zone when given, else at the offset. */
+function instantWriter(offset: string, options: UciMapOptions): (t: LocalDateTime) => string {
+  if (options.timezone === undefined) return (t) => `${t.wall}${offset}`;
+  const zone = zoneRules(options.timezone);
+  return (t) => new Date(zone.localToInstant(t.minutes * 60_000)).toISOString();
 }
 
 const agent = (row: UciRow): UciWireEvent['actor'] =>
@@ -360,7 +376,7 @@ export function mapIncident(rows: readonly UciRow[], options: UciMapOptions = {}
     const mapped = mapStatus(row);
     return skipped[i] ? null : mapped;
   };
-  const incident: Incident = { ticketId: first.number, at: (t) => `${t.wall}${offset}` };
+  const incident: Incident = { ticketId: first.number, at: instantWriter(offset, options) };
   const keyOf = eventKeys(first.number);
   const firstStatus = statusOf(0, first) ?? 'new';
   const { events, mapped } = creationEvents(incident, first, keyOf(first), firstStatus);

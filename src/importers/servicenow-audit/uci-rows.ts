@@ -7,9 +7,13 @@
 
 /** A data problem the importer refuses to guess about (with the incident and row). */
 export class UciFormatError extends Error {
-  constructor(message: string) {
+  /** The column at fault, when one is (a row's rejection names it). */
+  readonly field: string | undefined;
+
+  constructor(message: string, field?: string) {
     super(message);
     this.name = 'UciFormatError';
+    this.field = field;
   }
 }
 
@@ -99,7 +103,7 @@ export function uciRow(header: UciHeader, record: readonly string[], position: n
   const where = () => `data row ${position + 1}`;
   const text = (column: UciColumn): string => {
     const v = record[header[column]];
-    if (v === undefined) throw new UciFormatError(`${where()}: no "${column}" field`);
+    if (v === undefined) throw new UciFormatError(`${where()}: no "${column}" field`, column);
     return v;
   };
   const nullable = (column: UciColumn): string | null => {
@@ -108,19 +112,23 @@ export function uciRow(header: UciHeader, record: readonly string[], position: n
   };
   const count = (column: UciColumn): number => {
     const v = text(column);
-    if (!/^\d+$/.test(v)) throw new UciFormatError(`${where()}: ${column} "${v}" is not a count`);
+    if (!/^\d+$/.test(v)) {
+      throw new UciFormatError(`${where()}: ${column} "${v}" is not a count`, column);
+    }
     return Number(v);
   };
   const dateTime = (column: UciColumn): LocalDateTime => {
     const v = text(column);
     const parsed = parseUciDateTime(v);
     if (parsed === undefined) {
-      throw new UciFormatError(`${where()}: ${column} "${v}" is not a d/m/yyyy HH:MM date`);
+      throw new UciFormatError(`${where()}: ${column} "${v}" is not a d/m/yyyy HH:MM date`, column);
     }
     return parsed;
   };
   const number = text('number');
-  if (number === '' || number === '?') throw new UciFormatError(`${where()}: no incident number`);
+  if (number === '' || number === '?') {
+    throw new UciFormatError(`${where()}: no incident number`, 'number');
+  }
   return {
     number,
     incidentState: text('incident_state'),

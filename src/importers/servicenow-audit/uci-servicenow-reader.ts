@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
-import { CsvParser } from './csv.js';
+import { CsvParser } from '../csv.js';
 import {
   IncidentGrouper,
   uciHeader,

@@ -1,0 +1,219 @@
+/**
+ * bench/import (issue 16): `deskmetrics import servicenow-audit` of the UCI ServiceNow log
+ * against ingesting the very same events as pre-built NDJSON, in the same run, each into a fresh
+ * database on the local PostgreSQL server, through the same target (an app built in-process,
+ * `POST /v1/events` by inject, import-target.ts). The import reads, parses and maps the CSV while
+ * it ingests; the baseline only sends bodies built before the clock starts. Prints rows/s and
+ * events/s of both and their ratio (target ≥ 0.8×). See README.md.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import pg from 'pg';
+import { DEFAULT_IMPORT_BATCH } from '../../src/cli/import.js';
+import { runImport } from '../../src/cli/import-run.js';
+import { directTarget, type ImportTarget } from '../../src/cli/import-target.js';
+import { loadConfig } from '../../src/config.js';
+import { servicenowAudit } from '../../src/importers/servicenow-audit/index.js';
+import { openSourceFile } from '../../src/importers/source-file.js';
+import { openDatabase } from '../../src/storage/database.js';
+import { migrate } from '../../src/storage/migrator.js';
+import { createTenant } from '../../src/storage/tenant.repository.js';
+
+const LOG = fileURLToPath(
+  new URL('../../../shared/datasets/uci_incident_event_log.csv.gz', import.meta.url),
+);
+
+const { values } = parseArgs({
+  options: {
+    limit: { type: 'string' },
+    batch: { type: 'string', default: String(DEFAULT_IMPORT_BATCH) },
+    'database-url': {
+      type: 'string',
+      default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    },
+    file: { type: 'string', default: LOG },
+    repeats: { type: 'string', default: '2' },
+    help: { type: 'boolean' },
+  },
+  strict: true,
+});
+
+if (values.help === true) {
+  console.log(
+    'usage: npx tsx bench/import/run.ts [--limit <rows>] [--batch <events>] [--repeats <n>] [--database-url <url>] [--file <log>]',
+  );
+  process.exit(0);
+}
+const limit = values.limit === undefined ? undefined : Number(values.limit);
+const batch = Number(values.batch);
+const repeats = Number(values.repeats);
+if ((limit !== undefined && !(limit > 0)) || !(batch > 0) || !(repeats >= 1)) {
+  console.error('bench/import: --limit, --batch and --repeats take positive numbers');
+  process.exit(2);
+}
+
+/** The log's first `rows` data rows, rounded up to a whole incident, gzipped like the log. */
+async function cut(dir: string, rows: number): Promise<string> {
+  let text = '';
+  let header = true;
+  let kept = 0;
+  let last = '';
+  let pending = '';
+  const input = openSourceFile(values.file).bytes;
+  reading: for await (const chunk of input) {
+    const lines = (pending + String(chunk)).split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      const number = line.slice(0, line.indexOf(','));
+      if (!header && kept >= rows && number !== last) break reading;
+      text += `${line}\n`;
+      if (!header) kept++;
+      header = false;
+      last = number;
+    }
+  }
+  input.destroy();
+  const file = path.join(dir, `uci-${kept}.csv.gz`);
+  await writeFile(file, gzipSync(text));
+  return file;
+}
+
+/** A fresh migrated database on the server with one tenant; its URL and tenant. */
+async function freshDatabase(name: string): Promise<{ url: string; tenant: string }> {
+  const admin = new pg.Client({ connectionString: values['database-url'] });
+  await admin.connect();
+  await admin.query(`drop database if exists ${name}`);
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(values['database-url']);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ url: url.toString(), poolSize: 1 });
+  await migrate(database.db);
+  const tenant = await createTenant(database.db, name);
+  await database.close();
+  return { url: url.toString(), tenant };
+}
+
+async function dropDatabase(name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: values['database-url'] });
+  await admin.connect();
+  await admin.query(`drop database if exists ${name}`);
+  await admin.end();
+}
+
+async function target(name: string): Promise<ImportTarget> {
+  const { url, tenant } = await freshDatabase(name);
+  return directTarget(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'warn' }), tenant);
+}
+
+interface Measured {
+  rows: number;
+  events: number;
+  seconds: number;
+  rejected: number;
+}
+
+/** The same events as NDJSON bodies of `batch` lines, built before the clock starts. */
+async function ndjsonBodies(file: string): Promise<{ bodies: string[]; rows: number }> {
+  const bodies: string[] = [];
+  let lines: string[] = [];
+  let rows = 0;
+  for await (const chunk of servicenowAudit.read(file, {})) {
+    for (const event of chunk.events) lines.push(JSON.stringify(event));
+    rows = chunk.rowsRead;
+    if (lines.length >= batch) {
+      bodies.push(lines.join('\n'));
+      lines = [];
+    }
+  }
+  if (lines.length > 0) bodies.push(lines.join('\n'));
+  return { bodies, rows };
+}
+
+async function baseline(file: string): Promise<Measured> {
+  const { bodies, rows } = await ndjsonBodies(file);
+  const into = await target('deskmetrics_bench_import_ndjson');
+  const started = performance.now();
+  let events = 0;
+  let rejected = 0;
+  for (const body of bodies) {
+    const answer = await into.send(body);
+    events += answer.accepted + answer.duplicates + answer.rejected;
+    rejected += answer.rejected;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await into.close();
+  return { rows, events, seconds, rejected };
+}
+
+async function imported(file: string, dir: string): Promise<Measured> {
+  const into = await target('deskmetrics_bench_import_csv');
+  const started = performance.now();
+  const result = await runImport({
+    source: servicenowAudit,
+    file,
+    sourceOptions: {},
+    target: into,
+    batchSize: batch,
+    checkpoint: {
+      path: path.join(dir, 'checkpoint.json'),
+      base: {
+        version: 1,
+        source: 'servicenow-audit',
+        file,
+        size: 0,
+        destination: '',
+        updated_at: '',
+      },
+    },
+    rowsBefore: 0,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  await into.close();
+  const c = result.counts;
+  return {
+    rows: c.rowsRead,
+    events: c.events,
+    seconds,
+    rejected: c.rejectedEvents + c.rejectedRows,
+  };
+}
+
+const rate = (n: number, s: number) => Math.round(n / s).toLocaleString('en-US');
+
+const dir = await mkdtemp(path.join(tmpdir(), 'dm-bench-import-'));
+try {
+  const file = limit === undefined ? values.file : await cut(dir, limit);
+  // Alternating runs, the fastest of each kept: the first pair pays for the process warming up.
+  const runs: Array<[Measured, Measured]> = [];
+  for (let i = 0; i < repeats; i++) runs.push([await imported(file, dir), await baseline(file)]);
+  const fastest = (k: 0 | 1) => runs.map((r) => r[k]).sort((a, b) => a.seconds - b.seconds)[0]!;
+  const csv = fastest(0);
+  const ndjson = fastest(1);
+  for (const [what, m] of [
+    ['NDJSON ingest (baseline)', ndjson],
+    ['import servicenow-audit', csv],
+  ] as const) {
+    console.log(
+      `${what.padEnd(26)} ${m.rows.toLocaleString('en-US')} rows, ${m.events.toLocaleString('en-US')} events ` +
+        `in ${m.seconds.toFixed(1)} s: ${rate(m.rows, m.seconds)} rows/s, ${rate(m.events, m.seconds)} events/s` +
+        (m.rejected > 0 ? `, ${m.rejected} REJECTED` : ''),
+    );
+  }
+  const ratio = ndjson.seconds / csv.seconds;
+  console.log(`ratio import / NDJSON: ${ratio.toFixed(2)}× (target ≥ 0.80×)`);
+  if (csv.events !== ndjson.events || csv.rejected + ndjson.rejected > 0) {
+    console.error('the two runs did not ingest the same events without rejections');
+    process.exitCode = 1;
+  } else if (ratio < 0.8) {
+    process.exitCode = 1;
+  }
+} finally {
+  await dropDatabase('deskmetrics_bench_import_ndjson');
+  await dropDatabase('deskmetrics_bench_import_csv');
+  await rm(dir, { recursive: true, force: true });
+}
