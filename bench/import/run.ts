@@ -17,15 +17,19 @@ import { DEFAULT_IMPORT_BATCH } from '../../src/cli/import.js';
 import { runImport } from '../../src/cli/import-run.js';
 import { directTarget, type ImportTarget } from '../../src/cli/import-target.js';
 import { loadConfig } from '../../src/config.js';
-import { servicenowAudit } from '../../src/importers/servicenow-audit/index.js';
+import { findImportSource, type ImportSource } from '../../src/importers/index.js';
 import { openSourceFile } from '../../src/importers/source-file.js';
 import { openDatabase } from '../../src/storage/database.js';
 import { migrate } from '../../src/storage/migrator.js';
 import { createTenant } from '../../src/storage/tenant.repository.js';
 
-const LOG = fileURLToPath(
-  new URL('../../../shared/datasets/uci_incident_event_log.csv.gz', import.meta.url),
-);
+const dataset = (name: string) =>
+  fileURLToPath(new URL(`../../../shared/datasets/${name}`, import.meta.url));
+/** Each source's sample: the UCI log (141,712 rows) and BPIC 2013 (65,533 events). */
+const SAMPLES: Record<string, string> = {
+  'servicenow-audit': dataset('uci_incident_event_log.csv.gz'),
+  xes: dataset('bpic13_incidents.xes.gz'),
+};
 
 const { values } = parseArgs({
   options: {
@@ -35,7 +39,8 @@ const { values } = parseArgs({
       type: 'string',
       default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     },
-    file: { type: 'string', default: LOG },
+    source: { type: 'string', default: 'servicenow-audit' },
+    file: { type: 'string' },
     repeats: { type: 'string', default: '2' },
     help: { type: 'boolean' },
   },
@@ -44,7 +49,7 @@ const { values } = parseArgs({
 
 if (values.help === true) {
   console.log(
-    'usage: npx tsx bench/import/run.ts [--limit <rows>] [--batch <events>] [--repeats <n>] [--database-url <url>] [--file <log>]',
+    'usage: npx tsx bench/import/run.ts [--source servicenow-audit|xes] [--limit <rows> (servicenow-audit)] [--batch <events>] [--repeats <n>] [--database-url <url>] [--file <log>]',
   );
   process.exit(0);
 }
@@ -55,6 +60,20 @@ if ((limit !== undefined && !(limit > 0)) || !(batch > 0) || !(repeats >= 1)) {
   console.error('bench/import: --limit, --batch and --repeats take positive numbers');
   process.exit(2);
 }
+const found = findImportSource(values.source);
+if (found === undefined || (values.file === undefined && SAMPLES[values.source] === undefined)) {
+  console.error(
+    `bench/import: --source is one of ${Object.keys(SAMPLES).join(', ')} (or another source with --file), not "${values.source}"`,
+  );
+  process.exit(2);
+}
+if (limit !== undefined && values.source !== 'servicenow-audit') {
+  console.error('bench/import: --limit cuts the UCI log only (servicenow-audit)');
+  process.exit(2);
+}
+const source: ImportSource = found;
+const logFile = values.file ?? SAMPLES[values.source]!;
+const timezone = source.needsTimezone ? { timezone: 'UTC' } : {};
 
 /** The log's first `rows` data rows, rounded up to a whole incident, gzipped like the log. */
 async function cut(dir: string, rows: number): Promise<string> {
@@ -63,7 +82,7 @@ async function cut(dir: string, rows: number): Promise<string> {
   let kept = 0;
   let last = '';
   let pending = '';
-  const input = openSourceFile(values.file).bytes;
+  const input = openSourceFile(logFile).bytes;
   reading: for await (const chunk of input) {
     const lines = (pending + String(chunk)).split('\n');
     pending = lines.pop() ?? '';
@@ -122,7 +141,7 @@ async function ndjsonBodies(file: string): Promise<{ bodies: string[]; rows: num
   const bodies: string[] = [];
   let lines: string[] = [];
   let rows = 0;
-  for await (const chunk of servicenowAudit.read(file, {})) {
+  for await (const chunk of source.read(file, timezone)) {
     for (const event of chunk.events) lines.push(JSON.stringify(event));
     rows = chunk.rowsRead;
     if (lines.length >= batch) {
@@ -154,16 +173,16 @@ async function imported(file: string, dir: string): Promise<Measured> {
   const into = await target('deskmetrics_bench_import_csv');
   const started = performance.now();
   const result = await runImport({
-    source: servicenowAudit,
+    source,
     file,
-    sourceOptions: {},
+    sourceOptions: timezone,
     target: into,
     batchSize: batch,
     checkpoint: {
       path: path.join(dir, 'checkpoint.json'),
       base: {
         version: 1,
-        source: 'servicenow-audit',
+        source: source.name,
         file,
         size: 0,
         destination: '',
@@ -187,7 +206,7 @@ const rate = (n: number, s: number) => Math.round(n / s).toLocaleString('en-US')
 
 const dir = await mkdtemp(path.join(tmpdir(), 'dm-bench-import-'));
 try {
-  const file = limit === undefined ? values.file : await cut(dir, limit);
+  const file = limit === undefined ? logFile : await cut(dir, limit);
   // Alternating runs, the fastest of each kept: the first pair pays for the process warming up.
   const runs: Array<[Measured, Measured]> = [];
   for (let i = 0; i < repeats; i++) runs.push([await imported(file, dir), await baseline(file)]);
@@ -196,7 +215,7 @@ try {
   const ndjson = fastest(1);
   for (const [what, m] of [
     ['NDJSON ingest (baseline)', ndjson],
-    ['import servicenow-audit', csv],
+    [`import ${source.name}`, csv],
   ] as const) {
     console.log(
       `${what.padEnd(26)} ${m.rows.toLocaleString('en-US')} rows, ${m.events.toLocaleString('en-US')} events ` +
