@@ -5,14 +5,11 @@
  * rejections kept for the progress bar and the summary. Stops between two batches when `signal`
  * aborts (an interrupted import: `--resume` continues it).
  */
-import type {
-  ImportSource,
-  SourceChunk,
-  SourceOptions,
-  SourceRejection,
-} from '../importers/index.js';
+import type { ImportSource, SourceOptions } from '../importers/index.js';
+import { eventIdsOf, type Batch, type BatchReader, type BatchSpec } from './import-batches.js';
 import { writeCheckpoint, type ImportCheckpoint } from './import-checkpoint.js';
 import type { IngestAnswer, ImportTarget } from './import-target.js';
+import { workerBatches } from './import-worker.js';
 
 /** Rejections kept to print (the rest are counted). */
 export const SHOWN_REJECTIONS = 20;
@@ -52,57 +49,14 @@ export interface ImportRun {
   rowsBefore: number;
   onProgress?: (counts: Readonly<ImportCounts>) => void;
   signal?: AbortSignal;
+  /** Where the batches are read: a worker thread (import-worker.ts) unless a test says. */
+  batches?: (spec: BatchSpec) => BatchReader;
 }
 
 export interface ImportResult {
   counts: ImportCounts;
   rejections: ImportRejection[];
   interrupted: boolean;
-}
-
-interface Batch {
-  lines: string[];
-  ids: string[];
-  /** The last defined checkpoint of its chunks (undefined: none of them had one). */
-  position: unknown;
-  rows: number;
-  bytes: number | undefined;
-  rejections: SourceRejection[];
-  last: boolean;
-}
-
-/** The next batch of whole chunks, at least `size` events unless the source ends first. */
-async function nextBatch(
-  chunks: AsyncIterator<SourceChunk>,
-  size: number,
-  after: Pick<Batch, 'position' | 'rows' | 'bytes'>,
-): Promise<Batch> {
-  const batch: Batch = {
-    lines: [],
-    ids: [],
-    position: after.position,
-    rows: after.rows,
-    bytes: after.bytes,
-    rejections: [],
-    last: false,
-  };
-  while (batch.lines.length < size) {
-    const next = await chunks.next();
-    if (next.done === true) {
-      batch.last = true;
-      break;
-    }
-    const chunk = next.value;
-    for (const event of chunk.events) {
-      batch.lines.push(JSON.stringify(event));
-      batch.ids.push(event.id);
-    }
-    if (chunk.checkpoint !== undefined) batch.position = chunk.checkpoint;
-    batch.rows = chunk.rowsRead;
-    batch.bytes = chunk.bytesRead;
-    batch.rejections.push(...chunk.rejections);
-  }
-  return batch;
 }
 
 class Tally {
@@ -137,15 +91,16 @@ class Tally {
     for (const r of batch.rejections) this.keep({ row: r.row, field: r.field, message: r.message });
     if (answer === undefined) return;
     c.batches++;
-    c.events += batch.lines.length;
+    c.events += batch.events;
     c.accepted += answer.accepted;
     c.duplicates += answer.duplicates;
     c.rejectedEvents += answer.rejected;
     c.refoldPending += answer.refold_pending?.length ?? 0;
+    const idAt = eventIdsOf(batch);
     for (const e of answer.errors) {
       // NDJSON errors name the 1-based line of the body.
       const index = e.line !== undefined ? e.line - 1 : e.index;
-      const id = e.id ?? (index === undefined ? undefined : batch.ids[index]);
+      const id = e.id ?? (index === undefined ? undefined : idAt(index + 1));
       this.keep({ event: id ?? '?', field: e.path ?? '', message: e.message });
     }
   }
@@ -154,34 +109,37 @@ class Tally {
 /** Runs the import to the end of the file, or to the first batch boundary after `signal`. */
 export async function runImport(run: ImportRun): Promise<ImportResult> {
   const tally = new Tally(run.rowsBefore);
-  const chunks = run.source.read(run.file, run.sourceOptions)[Symbol.asyncIterator]();
+  const reader = (run.batches ?? workerBatches)({
+    source: run.source.name,
+    file: run.file,
+    options: run.sourceOptions,
+    size: run.batchSize,
+    start: { position: run.sourceOptions.resumeFrom, rows: run.rowsBefore, bytes: undefined },
+  });
   const done = (interrupted: boolean) => ({
     counts: tally.counts,
     rejections: tally.rejections,
     interrupted,
   });
-  let batch = await nextBatch(chunks, run.batchSize, {
-    position: run.sourceOptions.resumeFrom,
-    rows: run.rowsBefore,
-    bytes: undefined,
-  });
-  for (;;) {
-    const sending = batch.lines.length === 0 ? undefined : run.target.send(batch.lines.join('\n'));
-    // The next batch is read while this one is ingested; both settle before either is judged,
-    // so a committed batch is checkpointed even when reading the next one failed.
-    const following = batch.last ? undefined : nextBatch(chunks, run.batchSize, batch);
-    const [answer, next] = await Promise.allSettled([sending, following]);
-    if (answer.status === 'rejected') throw answer.reason;
-    tally.batch(batch, answer.value);
-    await saveCheckpoint(run, batch);
-    run.onProgress?.(tally.counts);
-    if (next.status === 'rejected') throw next.reason;
-    if (next.value === undefined) return done(false);
-    if (run.signal?.aborted === true) {
-      await chunks.return?.();
-      return done(true);
+  try {
+    let batch = await reader.next();
+    for (;;) {
+      const sending = batch.events === 0 ? undefined : run.target.send(batch.ndjson);
+      // The next batch is read while this one is ingested; both settle before either is judged,
+      // so a committed batch is checkpointed even when reading the next one failed.
+      const following = batch.last ? undefined : reader.next();
+      const [answer, next] = await Promise.allSettled([sending, following]);
+      if (answer.status === 'rejected') throw answer.reason;
+      tally.batch(batch, answer.value);
+      await saveCheckpoint(run, batch);
+      run.onProgress?.(tally.counts);
+      if (next.status === 'rejected') throw next.reason;
+      if (next.value === undefined) return done(false);
+      if (run.signal?.aborted === true) return done(true);
+      batch = next.value;
     }
-    batch = next.value;
+  } finally {
+    await reader.close();
   }
 }
 

@@ -28,8 +28,6 @@ export type XmlToken =
 
 /** A single tag longer than this is an error, not a reason to buffer the whole file. */
 const MAX_MARKUP = 1 << 20;
-const ATTRIBUTE = /([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/gy;
-const SPACE = /\s*/y;
 const ENTITY = /&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);/g;
 const NAMED: Readonly<Record<string, string>> = {
   amp: '&',
@@ -38,6 +36,34 @@ const NAMED: Readonly<Record<string, string>> = {
   quot: '"',
   apos: "'",
 };
+
+const GT = 0x3e;
+const SLASH = 0x2f;
+const EQUALS = 0x3d;
+const QUOTE = 0x22;
+const APOSTROPHE = 0x27;
+const BANG = 0x21;
+const QUESTION = 0x3f;
+
+/** XML's white space (space, tab, CR, LF). */
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
+}
+
+/** The index of the first character at or after `i` that is not white space. */
+function skipSpace(text: string, i: number, end: number): number {
+  while (i < end && isSpace(text.charCodeAt(i))) i++;
+  return i;
+}
+
+/** The index after a name (an element's or an attribute's) starting at `i`. */
+function nameEnd(text: string, i: number, end: number): number {
+  for (; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (isSpace(c) || c === SLASH || c === GT || c === EQUALS) break;
+  }
+  return i;
+}
 
 export class XmlTokenizer {
   private buffer = '';
@@ -82,31 +108,43 @@ export class XmlTokenizer {
     if (this.buffer.includes('<')) this.fail(0, 'markup not closed at the end of the input');
   }
 
-  /** The tag at `[start, end)`, or undefined for markup that is skipped. */
+  /**
+   * The tag at `[start, end)`, or undefined for markup that is skipped. Scanned by character
+   * codes, without slicing the tag or matching expressions: this is the importer's inner loop.
+   */
   private token(text: string, start: number, end: number, lines: number): XmlToken | undefined {
-    const c = text[start + 1];
-    if (c === '?' || c === '!') return undefined;
-    if (c === '/') {
+    const c = text.charCodeAt(start + 1);
+    if (c === QUESTION || c === BANG) return undefined;
+    if (c === SLASH) {
       return { kind: 'close', name: text.slice(start + 2, end - 1).trim() };
     }
-    const selfClosing = text[end - 2] === '/';
-    const body = text.slice(start + 1, selfClosing ? end - 2 : end - 1);
-    const nameEnd = body.search(/[\s]|$/);
-    const name = body.slice(0, nameEnd);
+    const selfClosing = text.charCodeAt(end - 2) === SLASH;
+    const bodyEnd = selfClosing ? end - 2 : end - 1;
+    const afterName = nameEnd(text, start + 1, bodyEnd);
+    const name = text.slice(start + 1, afterName);
     if (name === '') this.fail(lines, 'a tag without a name');
     const attributes: Record<string, string> = {};
-    let at = nameEnd;
+    let at = afterName;
     for (;;) {
-      SPACE.lastIndex = at;
-      SPACE.exec(body);
-      at = SPACE.lastIndex;
-      if (at >= body.length) break;
-      ATTRIBUTE.lastIndex = at;
-      const m = ATTRIBUTE.exec(body);
-      if (m === null) this.fail(lines, `a malformed attribute in <${name}>`);
-      const raw = m[2] ?? m[3] ?? '';
-      attributes[m[1]!] = raw.includes('&') ? this.unescape(raw, lines) : raw;
-      at = ATTRIBUTE.lastIndex;
+      at = skipSpace(text, at, bodyEnd);
+      if (at >= bodyEnd) break;
+      const keyEnd = nameEnd(text, at, bodyEnd);
+      const equals = skipSpace(text, keyEnd, bodyEnd);
+      const open = skipSpace(text, equals + 1, bodyEnd);
+      const quote = text.charCodeAt(open);
+      const close =
+        keyEnd > at &&
+        text.charCodeAt(equals) === EQUALS &&
+        (quote === QUOTE || quote === APOSTROPHE)
+          ? text.indexOf(quote === QUOTE ? '"' : "'", open + 1)
+          : -1;
+      if (close < 0 || close >= bodyEnd) this.fail(lines, `a malformed attribute in <${name}>`);
+      const raw = text.slice(open + 1, close);
+      attributes[text.slice(at, keyEnd)] = raw.includes('&') ? this.unescape(raw, lines) : raw;
+      at = close + 1;
+      if (at < bodyEnd && !isSpace(text.charCodeAt(at))) {
+        this.fail(lines, `a malformed attribute in <${name}>`);
+      }
     }
     return { kind: 'open', name, attributes, selfClosing };
   }
@@ -135,25 +173,29 @@ function countLines(text: string, from: number, to: number): number {
   return n;
 }
 
+/** The index after `terminator`, searched from `from`, or -1 when the text ends before it. */
+function after(text: string, terminator: string, from: number): number {
+  const at = text.indexOf(terminator, from);
+  return at < 0 ? -1 : at + terminator.length;
+}
+
 /** The index after the markup opening at `lt`, or -1 when the text ends before it does. */
 function markupEnd(text: string, lt: number): number {
-  const closer = (s: string): number => {
-    const at = text.indexOf(s, lt + 2);
-    return at < 0 ? -1 : at + s.length;
-  };
-  if (text.startsWith('<!--', lt)) return closer('-->');
-  if (text.startsWith('<![CDATA[', lt)) return closer(']]>');
-  if (text.startsWith('<?', lt)) return closer('?>');
+  const c = text.charCodeAt(lt + 1);
+  if (c === BANG) {
+    if (text.startsWith('<!--', lt)) return after(text, '-->', lt + 4);
+    if (text.startsWith('<![CDATA[', lt)) return after(text, ']]>', lt + 9);
+  } else if (c === QUESTION) {
+    return after(text, '?>', lt + 2);
+  }
   // A tag: the first `>` outside a quoted attribute value.
-  let quote = '';
   for (let i = lt + 1; i < text.length; i++) {
-    const c = text[i];
-    if (quote !== '') {
-      if (c === quote) quote = '';
-    } else if (c === '"' || c === "'") {
-      quote = c;
-    } else if (c === '>') {
-      return i + 1;
+    const code = text.charCodeAt(i);
+    if (code === GT) return i + 1;
+    if (code === QUOTE || code === APOSTROPHE) {
+      const close = text.indexOf(code === QUOTE ? '"' : "'", i + 1);
+      if (close < 0) return -1;
+      i = close;
     }
   }
   return -1;
