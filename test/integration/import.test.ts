@@ -11,7 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { UsageError } from '../../src/failure.js';
+import { ExplainedError, UsageError } from '../../src/failure.js';
 import { servicenowAudit } from '../../src/importers/servicenow-audit/index.js';
 import { uciCounters } from '../../src/importers/servicenow-audit/uci-rows.js';
 import {
@@ -265,6 +265,35 @@ describe.skipIf(!uciLogPresent).each(targets)('import servicenow-audit into $nam
     expect(refused.out).toContain('  2 rejections, more than --max-rejects 0 allows');
     expect((await run(target.config, [...base, '--max-rejects', '2'])).status).toBe(0);
     expect((await run(target.config, [...base, '--max-rejects', '1'])).status).toBe(1);
+  });
+});
+
+describe('a file the source cannot read', () => {
+  // The source runs on the import's worker thread: its error must come back as one sentence
+  // naming the file, exactly as it was thrown there.
+  it('stops the import with the reading error, naming the file and the line', async () => {
+    const dir = path.join(scratch, 'broken');
+    const config = loadConfig({ DESKMETRICS_DATA_DIR: dir, LOG_LEVEL: 'warn' });
+    const database = await openDatabase({ dataDir: dir });
+    let tenantId: string;
+    try {
+      await migrate(database.db);
+      tenantId = await createTenant(database.db, 'broken');
+    } finally {
+      await database.close();
+    }
+    const file = path.join(scratch, 'broken.xes');
+    const event = (at: string) =>
+      `<event><string key="concept:name" value="Queued"/><string key="lifecycle:transition" value="Awaiting Assignment"/><date key="time:timestamp" value="${at}"/></event>`;
+    await writeFile(
+      file,
+      `<?xml version="1.0"?>\n<log>\n<trace><string key="concept:name" value="1-1"/>${event('2012-01-02T10:00:00+01:00')}</trace>\n<trace><string key="concept:name" value="1-2"/>\n<event><string key="concept:name" value="Queued/>\n`,
+    );
+    const attempt = run(config, ['xes', file, '--tenant', tenantId]);
+    await expect(attempt).rejects.toThrow(ExplainedError);
+    await expect(attempt).rejects.toThrow(
+      `${file}: XML line 5: markup not closed at the end of the input`,
+    );
   });
 });
 

@@ -120,6 +120,11 @@ export function readEventCsv(
 ): AsyncGenerator<SourceChunk> {
   let mapper: EventLogMapper | undefined;
   const cases = csvCases(text, options.mapping, (mapping) => {
+    if (mapping.events.wallClock && options.timezone === undefined) {
+      throw new TypeError(
+        "this log's UTC offsets are the exporter's, not the help desk's (wallClock): pass the help desk's time zone with --timezone, e.g. Europe/Rome",
+      );
+    }
     const reader = instantReader(options.timezone, mapping.events.wallClock);
     mapper = new EventLogMapper('event-csv', mapping.events, reader);
   });
@@ -137,7 +142,9 @@ export function readEventCsv(
 export const eventCsv: ImportSource = {
   name: 'event-csv',
   summary:
-    'a flat event log CSV (case, activity, resource, timestamp); presets for the Italian help desk and BPIC 2013, --mapping for others',
-  needsTimezone: true,
+    'a flat event log CSV (case, activity, resource, timestamp); presets for the Italian help desk and BPIC 2013, --mapping for others; --timezone for times without offsets and the Italian preset',
+  // Only some logs need a zone (naive times, or offsets that are the exporter's): the BPIC 2013
+  // CSVs carry real offsets. Those that do say so when the header is read.
+  needsTimezone: false,
   read: (path, options) => readEventCsv(openText(path), options),
 };
