@@ -15,16 +15,35 @@ from
   "tenant";
 
 -- createApiKey
+begin;
+
 insert into
   "api_key" (
     "tenant_id",
     "key_id",
     "key_hash",
     "name",
-    "scopes"
+    "scopes",
+    "expires_at"
   )
 values
-  ($1, $2, $3, $4, $5);
+  ($1, $2, $3, $4, $5, $6);
+
+insert into
+  "audit_log" (
+    "tenant_id",
+    "actor",
+    "key_id",
+    "key_name",
+    "request_id",
+    "action",
+    "target",
+    "details"
+  )
+values
+  ($1, $2, $3, $4, $5, $6, $7, $8);
+
+commit;
 
 -- createTenant
 insert into
@@ -36,11 +55,15 @@ values
 select
   "tenant_id",
   "key_id",
-  "scopes"
+  "key_hash",
+  "name",
+  "scopes",
+  "expires_at",
+  "last_used_at"
 from
   "api_key"
 where
-  "key_hash" = $1
+  "key_id" = $1
   and "revoked_at" is null;
 
 -- findTenant
@@ -69,7 +92,9 @@ select
   "name",
   "scopes",
   "created_at",
-  "revoked_at"
+  "revoked_at",
+  "expires_at",
+  "last_used_at"
 from
   "api_key"
 order by
@@ -82,7 +107,9 @@ select
   "name",
   "scopes",
   "created_at",
-  "revoked_at"
+  "revoked_at",
+  "expires_at",
+  "last_used_at"
 from
   "api_key"
 where
@@ -130,21 +157,41 @@ where
 for share;
 
 -- revokeApiKey: any tenant
-update "api_key"
-set
-  "revoked_at" = $1
-where
-  "key_id" = $2
-  and "revoked_at" is null;
+begin;
 
--- revokeApiKey: one tenant
 update "api_key"
 set
   "revoked_at" = $1
 where
   "key_id" = $2
   and "revoked_at" is null
-  and "tenant_id" = $3;
+returning
+  "tenant_id";
+
+commit;
+
+-- revokeApiKey: one tenant
+begin;
+
+update "api_key"
+set
+  "revoked_at" = $1
+where
+  "key_id" = $2
+  and "revoked_at" is null
+  and "tenant_id" = $3
+returning
+  "tenant_id";
+
+commit;
+
+-- touchApiKey
+update "api_key"
+set
+  "last_used_at" = $1
+where
+  "tenant_id" = $2
+  and "key_id" = $3;
 
 -- updateTenantSettings
 select

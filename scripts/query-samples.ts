@@ -334,11 +334,34 @@ export const SAMPLES: SampleTable = {
   createApiKey: [
     { args: () => [{ tenantId: TENANT, name: 'admin', scopes: ['admin'], key: 'dm_sample' }] },
   ],
-  findApiKey: [{ args: () => ['dm_sample'] }],
+  findApiKey: [{ args: () => ['dm_sample', EPOCH] }],
+  touchApiKey: [{ args: () => [{ tenantId: TENANT, keyId: 'abcdefgh' }, EPOCH] }],
   listApiKeys: [one('every tenant', () => []), one('one tenant', () => [TENANT])],
   revokeApiKey: [
     one('any tenant', () => ['abcdefgh']),
     one('one tenant', () => ['abcdefgh', TENANT]),
+  ],
+
+  // audit.repository
+  insertAudit: [
+    {
+      args: () => [
+        {
+          tenantId: TENANT,
+          actor: { kind: 'key', keyId: 'abcdefgh', keyName: 'admin', requestId: 'req-1' },
+          action: 'calendar.changed',
+          target: 'office',
+          details: { effective_from: '2026-01-01T00:00:00.000Z' },
+        },
+      ],
+    },
+  ],
+  listAudit: [
+    one('all', () => [TENANT, { limit: 1000 }]),
+    one('filtered', () => [
+      TENANT,
+      { from: 0, to: 86_400_000, actions: ['key.created'], after: '10', limit: 100 },
+    ]),
   ],
   findTenantSettings: [
     {

@@ -15,6 +15,7 @@ import configRoutes from './http/routes/config.js';
 import ticketRoutes from './http/routes/tickets.js';
 import kpiRoutes from './http/routes/kpis.js';
 import reportRoutes from './http/routes/reports.js';
+import auditRoutes from './http/routes/audit.js';
 import dashboardRoutes from './http/routes/dashboard.js';
 import { KPI_SCHEMAS } from './http/schemas/kpis.js';
 import { Job, PolicyList, PolicyVersion, SlaPolicy, Tenant } from './http/schemas/config.js';
@@ -37,6 +38,7 @@ import { IngestError, IngestRejected, IngestResponse, TicketEvent } from './http
 import type { DB } from './storage/schema.js';
 import { databaseReadiness } from './storage/readiness.js';
 import { apiKeyLookup } from './tenant-config/api-keys.js';
+import { auditLog } from './tenant-config/audit.js';
 import { reserveConnection, type Database } from './storage/database.js';
 import {
   BusinessAdd,
@@ -216,7 +218,10 @@ async function registerApiRoutes(
     cubes: services.cubes,
     now,
   });
+  const audit = auditLog(deps.db);
+  await app.register(auditRoutes, { audit });
   await app.register(reportRoutes, {
+    audit,
     db: deps.db,
     reserve: deps.reserve ?? (() => reserveConnection(deps.db)),
     calendars: services.calendars,
@@ -229,7 +234,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = createFastify(deps);
   await registerSwagger(app);
   await app.register(metricsPlugin, { defaultMetrics: deps.defaultMetrics ?? false });
-  await app.register(authPlugin, { apiKeys: apiKeyLookup(deps.db) });
+  const apiKeys = apiKeyLookup(deps.db, {
+    now: deps.now,
+    onError: (error) => app.log.warn({ err: error }, 'could not record a key’s last use'),
+  });
+  await app.register(authPlugin, { apiKeys });
   registerOpenApiRoutes(app);
   await app.register(healthRoutes, { readiness: () => databaseReadiness(deps.db) });
   const services = servicesFor(app, deps);

@@ -31,6 +31,7 @@ export async function bootstrapTenant(
       tenantId,
       name: 'bootstrap admin',
       scopes: ['admin'],
+      actor: { kind: 'system' },
       ...(bootstrapKey !== undefined ? { key: bootstrapKey } : {}),
     });
     return bootstrapKey === undefined ? { tenantId, generatedKey: created.key } : { tenantId };

@@ -74,7 +74,34 @@ const KEY_OPTIONS = {
   tenant: { type: 'string' },
   name: { type: 'string' },
   scopes: { type: 'string' },
+  expires: { type: 'string' },
 } as const;
+
+const DURATION = /^(\d{1,5})([hdw])$/;
+const UNIT_MS = { h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+
+/** `--expires`: a duration from now (`12h`, `90d`, `8w`) or an RFC 3339 instant in the future. */
+export function expiryOf(text: string | undefined, now: number): Date | undefined {
+  if (text === undefined) return undefined;
+  const duration = DURATION.exec(text);
+  const at = duration
+    ? now + Number(duration[1]) * UNIT_MS[duration[2] as keyof typeof UNIT_MS]
+    : /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/i.test(text)
+      ? Date.parse(text)
+      : NaN;
+  if (!Number.isFinite(at)) {
+    throw new UsageError(
+      `--expires takes a duration such as 90d, 12h or 8w, or an instant such as 2027-01-01T00:00:00Z; got "${text}"`,
+    );
+  }
+  if (at <= now) throw new UsageError(`--expires ${text} is not in the future`);
+  return new Date(at);
+}
+
+/** `dm_abcdefgh…`: how a key is shown once created, never whole. */
+function shownKey(keyId: string): string {
+  return `dm_${keyId}…`;
+}
 
 export async function keys(config: Config, args: string[]): Promise<number> {
   const { values, positionals } = parseOptions(args, KEY_OPTIONS, 2);
@@ -89,6 +116,10 @@ export async function keys(config: Config, args: string[]): Promise<number> {
     throw new UsageError(`unexpected argument "${keyId}"`);
   }
   const scopes = action === 'create' ? parseScopes(values.scopes) : [];
+  const expiresAt = action === 'create' ? expiryOf(values.expires, Date.now()) : undefined;
+  if (action !== 'create' && values.expires !== undefined) {
+    throw new UsageError('--expires goes with keys create');
+  }
   await withDatabase(config, async (db) => {
     if (tenantId) await requireTenant(db, tenantId);
     if (action === 'create') {
@@ -96,12 +127,23 @@ export async function keys(config: Config, args: string[]): Promise<number> {
         tenantId: tenantId!,
         name: values.name ?? 'cli',
         scopes,
+        ...(expiresAt !== undefined ? { expiresAt } : {}),
       });
-      console.log(`key_id ${created.keyId}\n${created.key}`);
+      const until = expiresAt === undefined ? '' : ` (expires ${expiresAt.toISOString()})`;
+      console.log(`key_id ${created.keyId}${until}\n${created.key}`);
     } else if (action === 'list') {
       for (const k of await listApiKeys(db, tenantId)) {
-        const state = k.revoked_at ? `revoked ${k.revoked_at.toISOString()}` : 'active';
-        console.log(`${k.key_id}\t${k.tenant_id}\t${k.scopes.join(',')}\t${k.name}\t${state}`);
+        const state = k.revoked_at
+          ? `revoked ${k.revoked_at.toISOString()}`
+          : k.expires_at && k.expires_at.getTime() <= Date.now()
+            ? `expired ${k.expires_at.toISOString()}`
+            : k.expires_at
+              ? `active until ${k.expires_at.toISOString()}`
+              : 'active';
+        const used = k.last_used_at ? `last used ${k.last_used_at.toISOString()}` : 'never used';
+        console.log(
+          `${k.key_id}\t${shownKey(k.key_id)}\t${k.tenant_id}\t${k.scopes.join(',')}\t${k.name}\t${state}\t${used}`,
+        );
       }
     } else {
       if ((await revokeApiKey(db, keyId!, tenantId)) === 0) {

@@ -29,8 +29,14 @@ const LINES: Record<Command, Array<[string, string]>> = {
     ['tenants list', 'list tenants: id, name, time zone'],
   ],
   keys: [
-    ['keys create --tenant <id> --scopes <s1,s2> [--name <n>]', 'create an API key (printed once)'],
-    ['keys list [--tenant <id>]', 'list keys (never the keys themselves)'],
+    [
+      'keys create --tenant <id> --scopes <s1,s2> [--name <n>] [--expires <90d|12h|8w|instant>]',
+      'create an API key (printed once), optionally expiring',
+    ],
+    [
+      'keys list [--tenant <id>]',
+      'list keys by prefix, with state, expiry and last use (never the keys themselves)',
+    ],
     ['keys revoke <key_id> [--tenant <id>]', 'revoke a key'],
   ],
   rebuild: [['rebuild [--tenant <id>]', 'recompute all derived data from the events']],

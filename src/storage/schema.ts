@@ -24,6 +24,21 @@ export interface ApiKeyTable {
   scopes: string[];
   created_at: GeneratedTimestamp;
   revoked_at: Timestamp | null;
+  expires_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+}
+
+export interface AuditLogTable {
+  tenant_id: string;
+  audit_id: Generated<string>;
+  at: GeneratedTimestamp;
+  actor: 'key' | 'cli' | 'system';
+  key_id: string | null;
+  key_name: string | null;
+  action: string;
+  target: string | null;
+  details: ColumnType<unknown, string, string>;
+  request_id: string | null;
 }
 
 export interface TicketEventTable {
@@ -148,4 +163,5 @@ export interface DB {
   recompute_job: RecomputeJobTable;
   ticket_fold_failure: TicketFoldFailureTable;
   schema_migration: SchemaMigrationTable;
+  audit_log: AuditLogTable;
 }

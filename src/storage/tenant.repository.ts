@@ -1,10 +1,13 @@
 /**
  * Tenants and their API keys. A key is `dm_` + 32 random base62-ish characters; only its sha256 is
  * stored. `key_id` (the first characters after the prefix) names a key in listings and revocation
- * without revealing it.
+ * without revealing it, and is how a presented key is found: the stored hash is then compared
+ * with the presented key's in constant time. Creating and revoking a key writes the audit log in
+ * the same transaction.
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
+import { insertAudit, type AuditActor } from './audit.repository.js';
 import type { DB } from './schema.js';
 
 export const SCOPES = ['events:write', 'config:write', 'reports:read', 'hr:read', 'admin'] as const;
@@ -13,7 +16,11 @@ export type Scope = (typeof SCOPES)[number];
 export interface ApiKeyIdentity {
   tenantId: string;
   keyId: string;
+  /** The name it was created with (the audit log records it beside the key id). */
+  name: string;
   scopes: Scope[];
+  /** When it was last used, as stored (updated at most once a minute, {@link touchApiKey}). */
+  lastUsedAt: Date | null;
 }
 
 export interface ApiKeyInfo {
@@ -23,6 +30,8 @@ export interface ApiKeyInfo {
   scopes: string[];
   created_at: Date;
   revoked_at: Date | null;
+  expires_at: Date | null;
+  last_used_at: Date | null;
 }
 
 export function hashKey(key: string): Buffer {
@@ -77,60 +86,144 @@ export async function lockFirstTenantCreation(trx: Kysely<DB>): Promise<void> {
   await sql`select pg_advisory_xact_lock(7391004222)`.execute(trx);
 }
 
-/** Stores `key` (generated when omitted) for the tenant; returns the key, shown once. */
+/** `work` in a transaction: `db`'s own when it is one, else a new one. */
+function atomically<T>(db: Kysely<DB>, work: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work);
+}
+
+/**
+ * Stores `key` (generated when omitted) for the tenant; returns the key, shown once. The audit log
+ * records who created it (`actor`, default the command line).
+ */
 export async function createApiKey(
   db: Kysely<DB>,
-  input: { tenantId: string; name: string; scopes: Scope[]; key?: string },
+  input: {
+    tenantId: string;
+    name: string;
+    scopes: Scope[];
+    key?: string;
+    expiresAt?: Date;
+    actor?: AuditActor;
+  },
 ): Promise<{ key: string; keyId: string }> {
   const generated =
     input.key === undefined ? generateKey() : { key: input.key, keyId: keyIdOf(input.key) };
-  await db
-    .insertInto('api_key')
-    .values({
-      tenant_id: input.tenantId,
-      key_id: generated.keyId,
-      key_hash: hashKey(generated.key),
-      name: input.name,
-      scopes: input.scopes,
-    })
-    .execute();
+  await atomically(db, async (trx) => {
+    await trx
+      .insertInto('api_key')
+      .values({
+        tenant_id: input.tenantId,
+        key_id: generated.keyId,
+        key_hash: hashKey(generated.key),
+        name: input.name,
+        scopes: input.scopes,
+        expires_at: input.expiresAt ?? null,
+      })
+      .execute();
+    await insertAudit(trx, {
+      tenantId: input.tenantId,
+      actor: input.actor ?? { kind: 'cli' },
+      action: 'key.created',
+      target: generated.keyId,
+      details: {
+        name: input.name,
+        scopes: input.scopes,
+        expires_at: input.expiresAt?.toISOString() ?? null,
+      },
+    });
+  });
   return generated;
 }
 
-export async function findApiKey(db: Kysely<DB>, key: string): Promise<ApiKeyIdentity | undefined> {
-  const row = await db
+/**
+ * The identity of a live key (not revoked, not expired at `now`): the rows with the key's public
+ * prefix, then the stored hash compared with the presented key's in constant time.
+ */
+export async function findApiKey(
+  db: Kysely<DB>,
+  key: string,
+  now: Date = new Date(),
+): Promise<ApiKeyIdentity | undefined> {
+  const rows = await db
     .selectFrom('api_key')
-    .select(['tenant_id', 'key_id', 'scopes'])
-    .where('key_hash', '=', hashKey(key))
+    .select(['tenant_id', 'key_id', 'key_hash', 'name', 'scopes', 'expires_at', 'last_used_at'])
+    .where('key_id', '=', keyIdOf(key))
     .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  if (!row) return undefined;
-  return { tenantId: row.tenant_id, keyId: row.key_id, scopes: row.scopes.filter(isScope) };
+    .execute();
+  const presented = hashKey(key);
+  let found: (typeof rows)[number] | undefined;
+  for (const row of rows) {
+    const stored = Buffer.from(row.key_hash);
+    if (stored.length === presented.length && timingSafeEqual(stored, presented)) found = row;
+  }
+  if (found === undefined) return undefined;
+  if (found.expires_at !== null && found.expires_at.getTime() <= now.getTime()) return undefined;
+  return {
+    tenantId: found.tenant_id,
+    keyId: found.key_id,
+    name: found.name,
+    scopes: found.scopes.filter(isScope),
+    lastUsedAt: found.last_used_at,
+  };
+}
+
+/** Records that the key was used at `now`. */
+export async function touchApiKey(
+  db: Kysely<DB>,
+  identity: Pick<ApiKeyIdentity, 'tenantId' | 'keyId'>,
+  now: Date,
+): Promise<void> {
+  await db
+    .updateTable('api_key')
+    .set({ last_used_at: now })
+    .where('tenant_id', '=', identity.tenantId)
+    .where('key_id', '=', identity.keyId)
+    .execute();
 }
 
 export async function listApiKeys(db: Kysely<DB>, tenantId?: string): Promise<ApiKeyInfo[]> {
   let query = db
     .selectFrom('api_key')
-    .select(['tenant_id', 'key_id', 'name', 'scopes', 'created_at', 'revoked_at'])
+    .select([
+      'tenant_id',
+      'key_id',
+      'name',
+      'scopes',
+      'created_at',
+      'revoked_at',
+      'expires_at',
+      'last_used_at',
+    ])
     .orderBy('created_at');
   if (tenantId) query = query.where('tenant_id', '=', tenantId);
   return query.execute();
 }
 
-/** Revokes by key id; returns how many keys were revoked. */
+/** Revokes by key id; returns how many keys were revoked (each one recorded in the audit log). */
 export async function revokeApiKey(
   db: Kysely<DB>,
   keyId: string,
   tenantId?: string,
+  actor: AuditActor = { kind: 'cli' },
 ): Promise<number> {
-  let query = db
-    .updateTable('api_key')
-    .set({ revoked_at: new Date() })
-    .where('key_id', '=', keyId)
-    .where('revoked_at', 'is', null);
-  if (tenantId) query = query.where('tenant_id', '=', tenantId);
-  const result = await query.executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  return atomically(db, async (trx) => {
+    let query = trx
+      .updateTable('api_key')
+      .set({ revoked_at: new Date() })
+      .where('key_id', '=', keyId)
+      .where('revoked_at', 'is', null);
+    if (tenantId) query = query.where('tenant_id', '=', tenantId);
+    const revoked = await query.returning('tenant_id').execute();
+    for (const row of revoked) {
+      await insertAudit(trx, {
+        tenantId: row.tenant_id,
+        actor,
+        action: 'key.revoked',
+        target: keyId,
+      });
+    }
+    return revoked.length;
+  });
 }
 
 export function isScope(value: string): value is Scope {

@@ -2,6 +2,7 @@
  * A new calendar version (calendars.md): stored, the tenant's configuration revision bumped and
  * the recomputation it calls for recorded, all in one transaction — the job runs after the commit.
  */
+import { insertAudit, type AuditActor } from '../storage/audit.repository.js';
 import type { CalendarDefinition } from '../core/calendar/index.js';
 import { insertCalendarVersion, listCalendarVersions } from '../storage/calendar.repository.js';
 import type { RecomputeScope } from '../storage/recompute-job.repository.js';
@@ -15,6 +16,8 @@ export interface CalendarVersionInput {
   effectiveFrom: number;
   /** Already validated (core/calendar's validateCalendarDefinition). */
   definition: CalendarDefinition;
+  /** Who changed it: recorded in the audit log in the change's transaction. */
+  actor?: AuditActor;
 }
 
 /** Stores the version; returns the recomputation job and the calendar with its new version. */
@@ -27,6 +30,15 @@ export async function putCalendarVersion(
     const earlier = await listCalendarVersions(trx, tenantId, calendarId);
     await insertCalendarVersion(trx, tenantId, calendarId, effectiveFrom, input.definition);
     await bumpConfigRevision(trx, tenantId);
+    if (input.actor !== undefined) {
+      await insertAudit(trx, {
+        tenantId,
+        actor: input.actor,
+        action: 'calendar.changed',
+        target: calendarId,
+        details: { effective_from: new Date(effectiveFrom).toISOString() },
+      });
+    }
     // A first (or earliest) version also governs the time before it; others only from effective_from.
     const scope: RecomputeScope = earlier.every((v) => v.effectiveFrom >= effectiveFrom)
       ? { kind: 'all' }

@@ -3,6 +3,7 @@
  * the configuration revision bumped and the recomputation recorded in one transaction; the job
  * runs after the commit.
  */
+import { insertAudit, type AuditActor } from '../storage/audit.repository.js';
 import { validatePolicyList } from '../core/policy/index.js';
 import type { RecomputeScope } from '../storage/recompute-job.repository.js';
 import {
@@ -36,6 +37,7 @@ export async function putPolicyVersion(
   tenantId: string,
   body: unknown,
   now: number,
+  actor?: AuditActor,
 ): Promise<PutPolicyResult> {
   const calendars = await deps.calendars.loadAll(deps.db, tenantId);
   const checked = validatePolicyList(body, (id) => calendars.has(id));
@@ -45,6 +47,17 @@ export async function putPolicyVersion(
     const existing = await listPolicyVersions(trx, tenantId);
     await insertPolicyVersion(trx, tenantId, effectiveFrom, checked.value.policies);
     await bumpConfigRevision(trx, tenantId);
+    if (actor !== undefined) {
+      await insertAudit(trx, {
+        tenantId,
+        actor,
+        action: 'sla_policies.changed',
+        details: {
+          effective_from: new Date(effectiveFrom).toISOString(),
+          policies: checked.value.policies.map((p) => p.id),
+        },
+      });
+    }
     return deps.jobs.create(
       trx,
       tenantId,

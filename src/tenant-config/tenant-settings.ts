@@ -3,6 +3,7 @@
  * what the fold computes, so only that bumps the configuration revision and starts a
  * recomputation of every ticket.
  */
+import { insertAudit, type AuditActor } from '../storage/audit.repository.js';
 import { IANAZone } from 'luxon';
 import {
   bumpConfigRevision,
@@ -31,6 +32,7 @@ export async function putTenantSettings(
   deps: TenantConfigDeps,
   tenantId: string,
   change: TenantSettingsChange,
+  actor?: AuditActor,
 ): Promise<PutTenantResult> {
   if (change.timezone !== undefined && !IANAZone.isValidZone(change.timezone)) {
     return {
@@ -52,6 +54,14 @@ export async function putTenantSettings(
   }
   const jobId = await deps.db.transaction().execute(async (trx) => {
     const { previousDefaultCalendarId } = await updateTenantSettings(trx, tenantId, change);
+    if (actor !== undefined) {
+      await insertAudit(trx, {
+        tenantId,
+        actor,
+        action: 'tenant.changed',
+        details: { ...change },
+      });
+    }
     if (
       change.default_calendar_id === undefined ||
       change.default_calendar_id === previousDefaultCalendarId

@@ -119,7 +119,7 @@ describe('who may POST /v1/events', () => {
       authorization: () => 'Bearer dm_thisKeyWasNeverIssuedToAnyone00',
       status: 401,
       code: 'unauthorized',
-      message: /unknown or revoked/,
+      message: /unknown, revoked or expired/,
     },
     {
       name: 'valid key with one character changed',
@@ -139,7 +139,7 @@ describe('who may POST /v1/events', () => {
       authorization: () => `Bearer ${revokedWriteKey}`,
       status: 401,
       code: 'unauthorized',
-      message: /unknown or revoked/,
+      message: /unknown, revoked or expired/,
     },
     {
       name: 'revoked admin key',

@@ -11,6 +11,7 @@ import {
   type ApiKeyLookup,
   type Scope,
 } from '../../tenant-config/api-keys.js';
+import type { AuditActor } from '../../tenant-config/audit.js';
 import { ApiError } from '../errors.js';
 
 declare module 'fastify' {
@@ -20,6 +21,13 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     scope?: Scope;
   }
+}
+
+/** Who is acting, for the audit log: the request's key, by id and name, and the request's id. */
+export function actorOf(request: FastifyRequest): AuditActor {
+  if (!request.principal) throw new ApiError(401, 'unauthorized', 'an API key is required');
+  const { keyId, name } = request.principal;
+  return { kind: 'key', keyId, keyName: name, requestId: request.id };
 }
 
 export function tenantOf(request: FastifyRequest): string {
@@ -47,7 +55,7 @@ async function authPlugin(app: FastifyInstance, options: AuthOptions): Promise<v
     if (!key)
       throw new ApiError(401, 'unauthorized', 'missing "Authorization: Bearer <api key>" header');
     const principal = await options.apiKeys.identify(key);
-    if (!principal) throw new ApiError(401, 'unauthorized', 'unknown or revoked API key');
+    if (!principal) throw new ApiError(401, 'unauthorized', 'unknown, revoked or expired API key');
     if (!hasScope(principal.scopes, scope)) {
       throw new ApiError(403, 'forbidden', `this API key lacks the "${scope}" scope`);
     }

@@ -15,7 +15,7 @@ import type { TenantConfigDeps } from '../../tenant-config/config-deps.js';
 import { prepareCalendar } from '../../tenant-config/prepare-calendars.js';
 import { ApiError } from '../errors.js';
 import { instantParam, iso } from '../params.js';
-import { tenantOf } from '../plugins/auth.js';
+import { actorOf, tenantOf } from '../plugins/auth.js';
 import { errorResponses } from '../schemas/common.js';
 import { BusinessAdd, BusinessTime, Calendar, CalendarPut } from '../schemas/calendars.js';
 
@@ -129,6 +129,7 @@ function putCalendarRoute(
         calendarId,
         effectiveFrom,
         definition: checked.value,
+        actor: actorOf(request),
       });
       return { ...calendarBody(calendar, now()), recompute_job_id: jobId };
     },

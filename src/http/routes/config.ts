@@ -18,7 +18,7 @@ import {
 } from '../../tenant-config/tenant-settings.js';
 import { ApiError } from '../errors.js';
 import { iso } from '../params.js';
-import { tenantOf } from '../plugins/auth.js';
+import { actorOf, tenantOf } from '../plugins/auth.js';
 import { errorResponses, JobId } from '../schemas/common.js';
 import { Job, PolicyList, Tenant } from '../schemas/config.js';
 
@@ -77,7 +77,13 @@ function policyRoutes(app: FastifyInstance, options: ConfigRoutesOptions, now: (
       },
     },
     async (request: FastifyRequest<{ Body: unknown }>) => {
-      const result = await putPolicyVersion(options, tenantOf(request), request.body, now());
+      const result = await putPolicyVersion(
+        options,
+        tenantOf(request),
+        request.body,
+        now(),
+        actorOf(request),
+      );
       if (!result.ok) throw firstError(result.errors);
       return listBody(result.versions, now(), result.jobId);
     },
@@ -140,7 +146,12 @@ function tenantRoutes(app: FastifyInstance, options: ConfigRoutesOptions): void 
         Body: { name?: string; timezone?: string; default_calendar_id?: string };
       }>,
     ) => {
-      const result = await putTenantSettings(options, tenantOf(request), request.body);
+      const result = await putTenantSettings(
+        options,
+        tenantOf(request),
+        request.body,
+        actorOf(request),
+      );
       if (!result.ok) {
         throw new ApiError(400, 'invalid_body', result.error.message, result.error.path);
       }

@@ -5,10 +5,8 @@
  * The first bytes are produced before the status is sent, so a failing query is still an error
  * response, not a truncated 200.
  */
-import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ReportRow } from '../../core/report/table.js';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { exportFormat } from '../../exports/index.js';
 import { agentProductivity } from '../../reporting/reports/agent-productivity.js';
 import {
@@ -19,9 +17,11 @@ import {
   type ReportDeps,
 } from '../../reporting/reports/index.js';
 import { KpiParamError, type KpiServiceDeps } from '../../reporting/kpis/index.js';
+import type { AuditLog } from '../../tenant-config/audit.js';
 import { ApiError } from '../errors.js';
-import { contentType, extensionOf, negotiateFormat } from '../formats.js';
-import { tenantOf } from '../plugins/auth.js';
+import { negotiateFormat } from '../formats.js';
+import { attach, batchesOf, started, STREAM_RESPONSE } from '../streamed-table.js';
+import { actorOf, tenantOf } from '../plugins/auth.js';
 import { ErrorResponse, errorResponses } from '../schemas/common.js';
 import {
   AgentProductivityQuery,
@@ -31,6 +31,8 @@ import {
 } from '../schemas/reports.js';
 
 export interface ReportRoutesOptions extends ReportDeps, KpiServiceDeps {
+  /** Where the HR export records that it was pulled. */
+  audit: AuditLog;
   now?: () => number;
 }
 
@@ -44,76 +46,10 @@ function paramError(error: unknown): never {
   throw error;
 }
 
-/** `source` with its first chunk already produced (errors surface before the status is sent). */
-async function started(source: AsyncIterable<Uint8Array>): Promise<Readable> {
-  const it = source[Symbol.asyncIterator]();
-  const first = await it.next();
-  async function* all(): AsyncGenerator<Uint8Array> {
-    let done = false;
-    try {
-      if (first.done === true) return;
-      yield first.value;
-      for (;;) {
-        const next = await it.next();
-        if (next.done === true) break;
-        yield next.value;
-      }
-      done = true;
-    } finally {
-      if (!done) await it.return?.();
-    }
-  }
-  return Readable.from(all(), { objectMode: false });
-}
-
-function attach(reply: FastifyReply, format: string, fileStem: string, body: Readable) {
-  return reply
-    .header('content-type', contentType(format))
-    .header('content-disposition', `attachment; filename="${fileStem}.${extensionOf(format)}"`)
-    .header('cache-control', 'private, no-store')
-    .send(body);
-}
-
-/** The JSON format's body (src/exports/json.ts); the other formats are bytes. */
-const JSON_BODY = Type.Object({
-  report: Type.String(),
-  columns: Type.Array(
-    Type.Object({
-      name: Type.String(),
-      type: Type.String({ enum: ['string', 'int', 'float', 'bool', 'timestamp'] }),
-    }),
-  ),
-  rows: Type.Array(Type.Object({}, { additionalProperties: true, description: 'column → value' })),
-  next_cursor: Type.Union([Type.String(), Type.Null()]),
-  row_count: Type.Integer({ minimum: 0 }),
-});
-
-const STREAM_RESPONSE = (formats: readonly string[], what: string) => ({
-  description: `${what}, streamed in the format asked for (${formats.join(', ')})`,
-  content: Object.fromEntries(
-    formats.map((f) => [
-      contentType(f).split(';')[0]!,
-      {
-        schema:
-          f === 'json'
-            ? JSON_BODY
-            : ['arrow', 'parquet', 'xlsx'].includes(f)
-              ? { type: 'string', format: 'binary' }
-              : { type: 'string' },
-      },
-    ]),
-  ),
-});
-
 const ERRORS = {
   ...errorResponses,
   406: Type.Ref(ErrorResponse),
 };
-
-/** Rows already in memory (the HR export: agents × periods) as writer batches. */
-async function* batchesOf(rows: readonly ReportRow[]): AsyncGenerator<ReportRow[]> {
-  for (let i = 0; i < rows.length; i += 4096) yield rows.slice(i, i + 4096);
-}
 
 export default function reportRoutes(app: FastifyInstance, options: ReportRoutesOptions): void {
   const now = options.now ?? Date.now;
@@ -203,9 +139,16 @@ function exportRoute(app: FastifyInstance, options: ReportRoutesOptions, now: ()
     async (request: FastifyRequest<{ Querystring: Query }>, reply) => {
       const { format: asked, ...raw } = request.query;
       const format = negotiateFormat(asked, request.headers.accept, EXPORT_FORMATS);
-      const result = await agentProductivity(options, tenantOf(request), raw, now()).catch(
-        paramError,
-      );
+      const tenantId = tenantOf(request);
+      const result = await agentProductivity(options, tenantId, raw, now()).catch(paramError);
+      // Committed before a byte of it is sent: an HR export always leaves a trace.
+      await options.audit.record({
+        tenantId,
+        actor: actorOf(request),
+        action: 'hr_export.pulled',
+        target: 'agent-productivity',
+        details: { query: request.query, format, rows: result.rows.length },
+      });
       const bytes = exportFormat(format)!.write(result.table, batchesOf(result.rows), {
         nextCursor: null,
       });
