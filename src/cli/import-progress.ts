@@ -78,7 +78,9 @@ function barLine(counts: Readonly<ImportCounts>, f: Figures, columns: number): s
   const bar = f.share === undefined ? '' : `[${'#'.repeat(filled)}${'-'.repeat(BAR - filled)}] `;
   const share = f.share === undefined ? '' : `${(f.share * 100).toFixed(0).padStart(3)}% `;
   const eta = f.eta === undefined ? '' : ` ETA ${duration(f.eta)}`;
-  const line = `${bar}${share}${tally(counts)}  ${number(f.rate)} rows/s${eta}`;
+  const rest = `${share}${tally(counts)}  ${number(f.rate)} rows/s${eta}`;
+  // A narrow terminal loses the bar's cells before the figures, then the line's end.
+  const line = `${bar}${rest}`.length < columns ? `${bar}${rest}` : rest;
   return line.length < columns ? line : line.slice(0, Math.max(0, columns - 1));
 }
 
@@ -89,13 +91,15 @@ export function createProgress(stream: ProgressStream, options: ProgressOptions)
   const interval = tty ? 250 : (options.intervalMs ?? 5_000);
   let latest: Readonly<ImportCounts> | undefined;
   let drawn = false;
+  let stopped = false;
   let drawnAt = started;
   const draw = () => {
     if (latest === undefined) return;
     drawnAt = now();
     const f = figures(latest, options.totalBytes, (drawnAt - started) / 1000);
     if (tty) {
-      stream.write(`\r${barLine(latest, f, stream.columns ?? 80)}\u001b[K`);
+      // A terminal that reports no size (0 columns: `script` without one, some CI runners) is 80 wide.
+      stream.write(`\r${barLine(latest, f, stream.columns || 80)}\u001b[K`);
       drawn = true;
     } else {
       stream.write(`${progressLine(latest, f)}\n`);
@@ -111,6 +115,8 @@ export function createProgress(stream: ProgressStream, options: ProgressOptions)
       if (tty || now() - drawnAt >= interval) draw();
     },
     stop() {
+      if (stopped) return;
+      stopped = true;
       clearInterval(timer);
       if (tty && drawn) {
         draw();

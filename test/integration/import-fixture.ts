@@ -1,7 +1,8 @@
 /**
  * Small fixtures cut from the UCI ServiceNow log (../shared/datasets, never copied into the
- * repository): its header and the rows of its first `incidents` incidents, written gzipped to
- * `dir`. Tests that need the log skip with a message when ../shared is absent.
+ * repository): its header and the rows of its first `incidents` incidents, written to `dir`
+ * gzipped (or as plain CSV with `gzip: false`). Tests that need the log skip with a message when
+ * ../shared is absent.
  */
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -19,7 +20,11 @@ export const uciLogPresent = existsSync(UCI_LOG);
 if (!uciLogPresent) console.warn(`skipping the UCI import tests: ${UCI_LOG} is absent`);
 
 /** Writes the first `incidents` incidents (the log has no quoted newlines) to `dir`; its path. */
-export async function uciFixture(dir: string, incidents: number): Promise<string> {
+export async function uciFixture(
+  dir: string,
+  incidents: number,
+  { gzip = true }: { gzip?: boolean } = {},
+): Promise<string> {
   const lines: string[] = [];
   const seen = new Set<string>();
   const input = openSourceFile(UCI_LOG).bytes;
@@ -32,7 +37,8 @@ export async function uciFixture(dir: string, incidents: number): Promise<string
     lines.push(line);
   }
   input.destroy();
-  const file = path.join(dir, `uci-${incidents}.csv.gz`);
-  await writeFile(file, gzipSync(`${lines.join('\n')}\n`));
+  const text = `${lines.join('\n')}\n`;
+  const file = path.join(dir, `uci-${incidents}.csv${gzip ? '.gz' : ''}`);
+  await writeFile(file, gzip ? gzipSync(text) : text);
   return file;
 }
