@@ -512,4 +512,5 @@ export const SAMPLES: SampleTable = {
 export const NOT_TENANT_DATA: Readonly<Record<string, string>> = {
   'storage/migrator.ts': 'migrations: the schema, not tenant data (migrations/ is their record)',
   'storage/readiness.ts': 'the readiness probe (select 1)',
+  'storage/time-zones.ts': 'a probe of the time zone names the database knows',
 };

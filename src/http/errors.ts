@@ -3,6 +3,7 @@
  * Callers' mistakes are 4xx with a code they can branch on; anything unexpected is a 500 whose
  * details stay in the log.
  */
+import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } from './unavailable.js';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
@@ -61,6 +62,9 @@ function validationMessage(error: FastifyError): string {
  */
 export const MAX_URL_LENGTH = 8 * 1024;
 
+const uriTooLong = () =>
+  errorBody('uri_too_long', `the URL is longer than ${MAX_URL_LENGTH} bytes`);
+
 /**
  * The router's limit on a path parameter, counted after percent-decoding. Well above the longest
  * identifier (256 characters) so that the route's schema, which names the parameter, rejects
@@ -81,6 +85,11 @@ export function frameworkErrors(
 ): void {
   // No route means no route hooks either: the onSend hook that sets this header does not run.
   void reply.header('x-request-id', request.id);
+  // The router meets an over-long path parameter before the onRequest hook sees the URL.
+  if (request.url.length > MAX_URL_LENGTH) {
+    void reply.status(414).send(uriTooLong());
+    return;
+  }
   const message = ROUTING_ERRORS[error.code];
   if (message !== undefined) {
     void reply.status(400).send(errorBody('invalid_parameter', message));
@@ -120,10 +129,27 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
   socket.destroy(error);
 }
 
+/**
+ * Ajv coerces a query's `1e400` or `Infinity` to Infinity and then skips `minimum` and `maximum`,
+ * which it checks on finite numbers only: `limit=1e400` reached SQL as a bigint and failed there
+ * as a 500. After validation, every number in the query string must be finite.
+ */
+function rejectNonFiniteNumbers(request: FastifyRequest): void {
+  const query = request.query;
+  if (typeof query !== 'object' || query === null) return;
+  for (const [name, value] of Object.entries(query)) {
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      throw new ApiError(400, 'invalid_parameter', `${name} must be a finite number`, `/${name}`);
+    }
+  }
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
+  app.addHook('preHandler', async (request) => rejectNonFiniteNumbers(request));
   app.addHook('onRequest', async (request) => {
     if (request.url.length > MAX_URL_LENGTH) {
-      throw new ApiError(414, 'uri_too_long', `the URL is longer than ${MAX_URL_LENGTH} bytes`);
+      const { error } = uriTooLong();
+      throw new ApiError(414, error.code, error.message);
     }
   });
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -142,6 +168,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       return reply.status(status).send(errorBody('bad_request', error.message));
+    }
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      return reply
+        .status(503)
+        .header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS))
+        .send(errorBody('unavailable', 'the database is not answering now; retry shortly'));
     }
     request.log.error({ err: error }, 'request failed');
     return reply.status(500).send(errorBody('internal_error', 'internal server error'));

@@ -111,10 +111,27 @@ async function serverTransaction<T>(
   }
 }
 
+/**
+ * A report or export read (a reserved connection) is cancelled by PostgreSQL after this long: a
+ * slow report, or a client that stops reading one, cannot hold a connection forever.
+ */
+export const REPORT_STATEMENT_TIMEOUT_MS = 300_000;
+
+/** How long a request waits for a connection (a database gone away, or every one busy). */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
 function openPostgres(url: string, poolSize: number): Database {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+  });
   // A dropped idle connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  // Nor a connection dropped while checked out (the database gone away mid-query): node-postgres
+  // emits 'error' on the client, which without a listener is an uncaught exception. The query in
+  // flight still rejects, and the request answers 503 (http/unavailable.ts).
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     kind: 'postgres',
@@ -123,10 +140,21 @@ function openPostgres(url: string, poolSize: number): Database {
     transaction: (work) => serverTransaction(pool, work),
     reserve: async () => {
       const client = await pool.connect();
+      try {
+        await client.query(`set statement_timeout = ${REPORT_STATEMENT_TIMEOUT_MS}`);
+      } catch (error) {
+        client.release(true);
+        throw error;
+      }
       return {
         db: new Kysely<DB>({ dialect: new PostgresDialect({ pool: singleClientPool(client) }) }),
         copyOut: (statement) => client.query(copyTo(statement)),
-        release: (destroy) => client.release(destroy === true ? true : undefined),
+        release: (destroy) => {
+          if (destroy === true) return client.release(true);
+          // Queued before the client goes back: its next user finds the pool's default.
+          client.query('reset statement_timeout').catch(() => undefined);
+          client.release();
+        },
       };
     },
     close: () => db.destroy(),

@@ -5,6 +5,7 @@
  */
 import { insertAudit, type AuditActor } from '../storage/audit.repository.js';
 import { IANAZone } from 'luxon';
+import { databaseKnowsZone } from '../storage/time-zones.js';
 import {
   bumpConfigRevision,
   findTenantSettings,
@@ -40,6 +41,16 @@ export async function putTenantSettings(
       error: { path: '/timezone', message: `unknown IANA timezone "${change.timezone}"` },
     };
   }
+  // The default zone reaches SQL (the kpi-daily report): PostgreSQL must know it too.
+  if (change.timezone !== undefined && !(await databaseKnowsZone(deps.db, change.timezone))) {
+    return {
+      ok: false,
+      error: {
+        path: '/timezone',
+        message: `the database does not know the time zone "${change.timezone}"`,
+      },
+    };
+  }
   if (
     change.default_calendar_id !== undefined &&
     !(await deps.calendars.loadAll(deps.db, tenantId)).has(change.default_calendar_id)
@@ -51,6 +62,10 @@ export async function putTenantSettings(
         message: `no calendar "${change.default_calendar_id}"`,
       },
     };
+  }
+  // Nothing to change (`{}`): an UPDATE without a SET list is not SQL.
+  if (Object.keys(change).length === 0) {
+    return { ok: true, settings: await findTenantSettings(deps.db, tenantId), jobId: undefined };
   }
   const jobId = await deps.db.transaction().execute(async (trx) => {
     const { previousDefaultCalendarId } = await updateTenantSettings(trx, tenantId, change);

@@ -195,7 +195,11 @@ function checkException(
   const checkedHours =
     hours === undefined ? [] : checkIntervals(hours, pointer(path, 'hours'), errors);
   checkName(name, pointer(path, 'name'), errors);
-  const exception: CalendarException = { date: String(date), hours: checkedHours };
+  // Not String(date): a date of 10,000 nested arrays overflows the stack (Array#toString recurses).
+  const exception: CalendarException = {
+    date: typeof date === 'string' ? date : '',
+    hours: checkedHours,
+  };
   if (typeof name === 'string') exception.name = name;
   return exception;
 }

@@ -143,7 +143,13 @@ function validatePause(raw: unknown, base: string, c: Collector): void {
     list.forEach((s, i) => {
       const path = base + pointer(metric, i);
       if (!TICKET_STATUSES.includes(s as TicketStatus))
-        c.add(path, `unknown status ${JSON.stringify(s)}`);
+        // Not JSON.stringify(s) whatever s is: 10,000 nested arrays overflow its stack.
+        c.add(
+          path,
+          typeof s === 'string'
+            ? `unknown status ${JSON.stringify(s)}`
+            : `unknown status (${Array.isArray(s) ? 'an array' : typeof s}, not a string)`,
+        );
       else if (!PAUSABLE_STATUSES.includes(s as TicketStatus)) {
         c.add(path, `"${String(s)}" stops every clock; it cannot be a pause status`);
       }

@@ -16,7 +16,7 @@ import { prepareCalendar } from '../../tenant-config/prepare-calendars.js';
 import { ApiError } from '../errors.js';
 import { instantParam, iso } from '../params.js';
 import { actorOf, tenantOf } from '../plugins/auth.js';
-import { errorResponses } from '../schemas/common.js';
+import { bodyErrorResponses, errorResponses } from '../schemas/common.js';
 import { BusinessAdd, BusinessTime, Calendar, CalendarPut } from '../schemas/calendars.js';
 
 export interface CalendarRoutesOptions extends TenantConfigDeps {
@@ -98,7 +98,7 @@ function putCalendarRoute(
             Type.Ref(Calendar),
             Type.Object({ recompute_job_id: Type.String() }),
           ]),
-          ...errorResponses,
+          ...bodyErrorResponses,
         },
       },
     },

@@ -19,7 +19,12 @@ import {
 import { ApiError } from '../errors.js';
 import { iso } from '../params.js';
 import { actorOf, tenantOf } from '../plugins/auth.js';
-import { errorResponses, JobId } from '../schemas/common.js';
+import {
+  bodyErrorResponses,
+  errorResponses,
+  JobId,
+  STORABLE_TEXT_FORMAT,
+} from '../schemas/common.js';
 import { Job, PolicyList, Tenant } from '../schemas/config.js';
 
 export interface ConfigRoutesOptions extends TenantConfigDeps {
@@ -73,7 +78,7 @@ function policyRoutes(app: FastifyInstance, options: ConfigRoutesOptions, now: (
           effective_from: Type.Optional(Type.String()),
           policies: Type.Array(Type.Object({}, { additionalProperties: true })),
         }),
-        response: { 200: Type.Ref(PolicyList), ...errorResponses },
+        response: { 200: Type.Ref(PolicyList), ...bodyErrorResponses },
       },
     },
     async (request: FastifyRequest<{ Body: unknown }>) => {
@@ -132,13 +137,16 @@ function tenantRoutes(app: FastifyInstance, options: ConfigRoutesOptions): void 
         summary: 'Change tenant settings',
         body: Type.Object(
           {
-            name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            // Storable text: a lone surrogate cannot be written to PostgreSQL's json (a 500).
+            name: Type.Optional(
+              Type.String({ minLength: 1, maxLength: 200, format: STORABLE_TEXT_FORMAT }),
+            ),
             timezone: Type.Optional(Type.String()),
             default_calendar_id: Type.Optional(Type.String()),
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Ref(Tenant), ...errorResponses },
+        response: { 200: Type.Ref(Tenant), ...bodyErrorResponses },
       },
     },
     async (

@@ -11,7 +11,7 @@ import { workQueue } from '../../reporting/work-queue.js';
 import { ApiError } from '../errors.js';
 import { decodeQueueCursor, encodeQueueCursor } from '../queue-cursor.js';
 import { tenantOf } from '../plugins/auth.js';
-import { errorResponses, PathId } from '../schemas/common.js';
+import { errorResponses, PathId, STORABLE_TEXT_FORMAT } from '../schemas/common.js';
 import { QueueItem, TicketDetail, Timeline } from '../schemas/tickets.js';
 
 export interface TicketRoutesOptions extends TicketDetailDeps, TicketTimelineDeps {
@@ -27,8 +27,15 @@ function orNotFound<T>(found: T | null, ticketId: string): T {
   return found;
 }
 
+/** Storable text: a NUL would reach PostgreSQL's comparison and fail there as a 500. */
 const CommaList = (what: string) =>
-  Type.Optional(Type.String({ maxLength: 4096, description: `${what}: a comma list` }));
+  Type.Optional(
+    Type.String({
+      maxLength: 4096,
+      format: STORABLE_TEXT_FORMAT,
+      description: `${what}: a comma list`,
+    }),
+  );
 const QueueQuery = Type.Object(
   {
     sla_status: Type.Optional(

@@ -17,6 +17,17 @@ export const errorResponses = {
   400: Type.Ref(ErrorResponse),
   401: Type.Ref(ErrorResponse),
   403: Type.Ref(ErrorResponse),
+  /** Past the key's rate limit (or the tenant's concurrent exports): `Retry-After` says when. */
+  429: Type.Ref(ErrorResponse),
+  /** The database is not answering now: `Retry-After` says when to try again. */
+  503: Type.Ref(ErrorResponse),
+};
+
+/** Routes that take a JSON body also answer a body over the limit and a media type not JSON. */
+export const bodyErrorResponses = {
+  ...errorResponses,
+  413: Type.Ref(ErrorResponse),
+  415: Type.Ref(ErrorResponse),
 };
 
 /** A string PostgreSQL can store and compare: no U+0000, no unpaired surrogates. */

@@ -113,7 +113,8 @@ export const QueueItem = Type.Object(
     ticket_id: Type.String(),
     metric: Type.String(),
     cycle: Type.Integer(),
-    sla_status: Type.String({ enum: ['active', 'at_risk', 'paused', 'breached'] }),
+    // achieved: only in the decided list (decided_from/decided_to), with the breached ones.
+    sla_status: Type.String({ enum: ['active', 'at_risk', 'paused', 'achieved', 'breached'] }),
     due_at: NullableInstant,
     breached_at: NullableInstant,
     decided_at: Type.Union([Instant, Type.Null()], {

@@ -7,6 +7,7 @@
  * IANA zone, and an instant off the grid is refused rather than silently rounded.
  */
 import { BUCKET_MS } from '../../core/aggregate/index.js';
+import { isStorableText, STORABLE_MESSAGE } from '../../core/domain.js';
 import {
   INTERVALS,
   isKnownZone,
@@ -88,6 +89,8 @@ function listOf(raw: RawKpiQuery, name: string): string[] {
   if (text === undefined) return [];
   const items = text.split(',').map((s) => s.trim());
   if (items.some((s) => s === '')) fail(name, `${name} is a comma list without empty items`);
+  // A NUL would reach PostgreSQL (filters are compared with stored text) and fail there.
+  if (!isStorableText(text)) fail(name, `${name} ${STORABLE_MESSAGE}`);
   if (items.length > MAX_FILTER_VALUES)
     fail(name, `${name} takes at most ${MAX_FILTER_VALUES} values`);
   return items;

@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import type { ReservedConnection } from '../../storage/database.js';
 import type { DB } from '../../storage/schema.js';
 import { readKpiContext } from '../../storage/data-version.repository.js';
+import { databaseKnowsZone } from '../../storage/time-zones.js';
 import {
   closeReportRead,
   openReportRead,
@@ -21,7 +22,7 @@ import {
   type ReportName,
   type ReportParams,
 } from '../../storage/reports/statements.js';
-import type { RawKpiQuery } from '../kpis/query.js';
+import { KpiParamError, type RawKpiQuery } from '../kpis/query.js';
 import { encodeCursor } from './cursor.js';
 import { parseReportQuery, type ReportQuery } from './params.js';
 
@@ -87,6 +88,13 @@ export async function openReport(
 ): Promise<ReportRun> {
   const { timezone } = await readKpiContext(deps.db, tenantId);
   const q = parseReportQuery(raw, tenantId, name, timezone);
+  // kpi-daily's local days are computed in SQL: the zone must be one PostgreSQL knows too.
+  if (name === 'kpi-daily' && !(await databaseKnowsZone(deps.db, q.timezone))) {
+    throw new KpiParamError(
+      '/timezone',
+      `the database does not know the time zone "${q.timezone}"`,
+    );
+  }
   const conn: ReservedConnection = await openReportRead(deps.reserve);
   let closed: Promise<void> | undefined;
   const finish = (done: boolean) => (closed ??= closeReportRead(conn, !done));

@@ -223,6 +223,17 @@ describe('validateCalendarDefinition', () => {
     ).toMatch(/duplicate exception date 2026-12-24 \(also at \/exceptions\/0\/date\)/);
   });
 
+  // Regression (issue 17, the contract fuzzer): an exception date of 10,000 nested arrays
+  // overflowed the stack — `String(date)` recurses through Array#toString — and PUT
+  // /v1/calendars/{id} answered 500.
+  it('reports an exception date of 10,000 nested arrays instead of overflowing the stack', () => {
+    let deep: unknown = [];
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    expect(errorPaths({ ...base, exceptions: [{ date: deep, hours: [] }] })).toEqual([
+      '/exceptions/0/date',
+    ]);
+  });
+
   it('accepts holidays: null and a known region', () => {
     expect(validateCalendarDefinition({ ...base, holidays: null }).ok).toBe(true);
     expect(

@@ -212,6 +212,25 @@ describe('validatePolicyList', () => {
   });
 });
 
+// Regression (issue 17, the contract fuzzer): a pause status of 10,000 nested arrays overflowed
+// JSON.stringify's stack while the message was written, and PUT /v1/sla-policies answered 500.
+describe('validatePolicyList on deeply nested input', () => {
+  it('reports a pause status of 10,000 nested arrays at its path', () => {
+    let deep: unknown = [];
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    const result = validatePolicyList(
+      { policies: [{ ...good, pause: { resolution: [deep] } }] },
+      known,
+    );
+    expect(result.ok ? [] : result.errors).toEqual([
+      {
+        path: '/policies/0/pause/resolution/0',
+        message: 'unknown status (an array, not a string)',
+      },
+    ]);
+  });
+});
+
 describe('parseRfc3339', () => {
   it.each([
     ['2026-11-20T09:15:00.250+01:00', Date.parse('2026-11-20T08:15:00.250Z')],
