@@ -8,7 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
-import { DEFAULTS } from './config.js';
+import { DEFAULTS, type ProtectionConfig } from './config.js';
 import { EventIngestor } from './ingest/event-ingestor.js';
 import { createServices, type Services } from './services.js';
 import configRoutes from './http/routes/config.js';
@@ -39,6 +39,8 @@ import type { DB } from './storage/schema.js';
 import { databaseReadiness } from './storage/readiness.js';
 import { apiKeyLookup } from './tenant-config/api-keys.js';
 import { auditLog } from './tenant-config/audit.js';
+import protectionPlugin from './http/plugins/protection.js';
+import { exportSlots } from './http/export-slots.js';
 import { reserveConnection, type Database } from './storage/database.js';
 import {
   BusinessAdd,
@@ -73,6 +75,11 @@ export interface AppDeps {
   defaultMetrics?: boolean;
   /** The dashboard's bundled front end; dist/web (from src/ and dist/ alike) when not given. */
   webRoot?: string;
+  /**
+   * Rate limits per key, concurrent exports per tenant and CORS origins (config.ts,
+   * `ProtectionConfig`); the service's defaults when not given.
+   */
+  protection?: Partial<ProtectionConfig>;
 }
 
 const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../dist/web/', import.meta.url));
@@ -162,7 +169,9 @@ async function registerSwagger(app: FastifyInstance): Promise<void> {
         typeof json.$id === 'string' ? json.$id : `def-${i}`,
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // Swagger UI's page needs its own inline script and styles: it sends its own CSP (hashes of
+  // them), in place of the strict one of every other response (http/plugins/protection.ts).
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 }
 
 function registerOpenApiRoutes(app: FastifyInstance): void {
@@ -222,6 +231,7 @@ async function registerApiRoutes(
   await app.register(auditRoutes, { audit });
   await app.register(reportRoutes, {
     audit,
+    exports: exportSlots(limitsOf(deps).exportsPerTenant),
     db: deps.db,
     reserve: deps.reserve ?? (() => reserveConnection(deps.db)),
     calendars: services.calendars,
@@ -230,10 +240,25 @@ async function registerApiRoutes(
   });
 }
 
+function limitsOf(deps: AppDeps): ProtectionConfig {
+  return {
+    rateLimitReads: DEFAULTS.rateLimitReads,
+    rateLimitWrites: DEFAULTS.rateLimitWrites,
+    exportsPerTenant: DEFAULTS.exportsPerTenant,
+    corsOrigins: [],
+    ...deps.protection,
+  };
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = createFastify(deps);
   await registerSwagger(app);
   await app.register(metricsPlugin, { defaultMetrics: deps.defaultMetrics ?? false });
+  const limits = limitsOf(deps);
+  await app.register(protectionPlugin, {
+    rateLimit: { reads: limits.rateLimitReads, writes: limits.rateLimitWrites },
+    corsOrigins: limits.corsOrigins,
+  });
   const apiKeys = apiKeyLookup(deps.db, {
     now: deps.now,
     onError: (error) => app.log.warn({ err: error }, 'could not record a key’s last use'),

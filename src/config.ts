@@ -40,6 +40,19 @@ export interface Config {
    * tenant's KPIs are answered from SQL. 0 disables the cubes.
    */
   kpiCubeBytes: number;
+  /** Per-key rate limits, exported-report concurrency and CORS (http/plugins/protection.ts). */
+  protection: ProtectionConfig;
+}
+
+export interface ProtectionConfig {
+  /** DESKMETRICS_RATE_LIMIT_READS: requests a minute per API key to every route but ingest (0: no limit). */
+  rateLimitReads: number;
+  /** DESKMETRICS_RATE_LIMIT_WRITES: requests a minute per API key to `POST /v1/events` (0: no limit). */
+  rateLimitWrites: number;
+  /** DESKMETRICS_EXPORTS_PER_TENANT: reports and exports a tenant may stream at once (0: no cap). */
+  exportsPerTenant: number;
+  /** DESKMETRICS_CORS_ORIGINS: origins allowed to call the API from a browser (none: CORS off). */
+  corsOrigins: string[];
 }
 
 /**
@@ -55,6 +68,15 @@ export const DEFAULTS = {
   rollupCompactRows: 1_000_000,
   /** DESKMETRICS_KPI_CUBE_MB: a tenant's KPI cube at most (1M tickets take about 1 GB). */
   kpiCubeBytes: 4096 * 1024 * 1024,
+  /**
+   * DESKMETRICS_RATE_LIMIT_READS: what one node serves one key without starving the others
+   * (20 a second: a dashboard's every panel a few times over, a BI tool's paging).
+   */
+  rateLimitReads: 1200,
+  /** DESKMETRICS_RATE_LIMIT_WRITES: ingest requests (each up to 100,000 events as NDJSON). */
+  rateLimitWrites: 6000,
+  /** DESKMETRICS_EXPORTS_PER_TENANT: streams at once (each holds a database connection). */
+  exportsPerTenant: 4,
 } as const;
 
 export class ConfigError extends Error {}
@@ -114,6 +136,47 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ndjsonBatchSize,
     rollupCompactRows,
     kpiCubeBytes,
+    protection: protectionConfig(env),
+  };
+}
+
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
+  const text = nonEmpty(env[name]);
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n > max) {
+    throw new ConfigError(`${name} must be a whole number from 0 to ${max}, got "${text}"`);
+  }
+  return n;
+}
+
+function protectionConfig(env: NodeJS.ProcessEnv): ProtectionConfig {
+  const origins = (nonEmpty(env.DESKMETRICS_CORS_ORIGINS) ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '');
+  for (const origin of origins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new ConfigError(
+        `DESKMETRICS_CORS_ORIGINS takes origins such as https://bi.example.com (scheme and host, no path), got "${origin}"`,
+      );
+    }
+  }
+  return {
+    rateLimitReads: wholeNumber(env, 'DESKMETRICS_RATE_LIMIT_READS', DEFAULTS.rateLimitReads, 1e9),
+    rateLimitWrites: wholeNumber(
+      env,
+      'DESKMETRICS_RATE_LIMIT_WRITES',
+      DEFAULTS.rateLimitWrites,
+      1e9,
+    ),
+    exportsPerTenant: wholeNumber(
+      env,
+      'DESKMETRICS_EXPORTS_PER_TENANT',
+      DEFAULTS.exportsPerTenant,
+      10_000,
+    ),
+    corsOrigins: origins,
   };
 }
 

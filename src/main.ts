@@ -41,6 +41,7 @@ async function start(config: Config, database: Database): Promise<void> {
     rollupCompactRows: config.rollupCompactRows,
     kpiCubeBytes: config.kpiCubeBytes,
     ndjsonBatchSize: config.ndjsonBatchSize,
+    protection: config.protection,
   });
   const where = config.databaseUrl
     ? 'PostgreSQL (DATABASE_URL)'

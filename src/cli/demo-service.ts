@@ -93,6 +93,7 @@ function demoApp(database: Database, config: Config, now: () => number): Promise
     rollupCompactRows: config.rollupCompactRows,
     kpiCubeBytes: config.kpiCubeBytes,
     ndjsonBatchSize: config.ndjsonBatchSize,
+    protection: config.protection,
   });
 }
 

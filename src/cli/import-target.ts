@@ -75,6 +75,8 @@ export async function directTarget(config: Config, tenantId: string): Promise<Im
       rollupCompactRows: config.rollupCompactRows,
       kpiCubeBytes: config.kpiCubeBytes,
       ndjsonBatchSize: config.ndjsonBatchSize,
+      // The command's own app, on the machine's database: no caller to protect it from.
+      protection: { rateLimitReads: 0, rateLimitWrites: 0 },
     });
     const key = await createApiKey(database.db, {
       tenantId,

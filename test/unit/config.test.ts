@@ -30,6 +30,28 @@ describe('loadConfig', () => {
     expect(loadConfig({ DESKMETRICS_KPI_CUBE_MB: value }).kpiCubeBytes).toBe(bytes);
   });
 
+  it('protects a node by default: rate limits, export cap, no CORS', () => {
+    expect(loadConfig({}).protection).toEqual({
+      rateLimitReads: 1200,
+      rateLimitWrites: 6000,
+      exportsPerTenant: 4,
+      corsOrigins: [],
+    });
+    expect(
+      loadConfig({
+        DESKMETRICS_RATE_LIMIT_READS: '0',
+        DESKMETRICS_RATE_LIMIT_WRITES: '100',
+        DESKMETRICS_EXPORTS_PER_TENANT: '1',
+        DESKMETRICS_CORS_ORIGINS: 'https://bi.example.com, http://localhost:8080',
+      }).protection,
+    ).toEqual({
+      rateLimitReads: 0,
+      rateLimitWrites: 100,
+      exportsPerTenant: 1,
+      corsOrigins: ['https://bi.example.com', 'http://localhost:8080'],
+    });
+  });
+
   it('reads DESKMETRICS_NDJSON_BATCH', () => {
     expect(loadConfig({ DESKMETRICS_NDJSON_BATCH: '5000' }).ndjsonBatchSize).toBe(5000);
   });
@@ -43,6 +65,11 @@ describe('loadConfig', () => {
     ['DESKMETRICS_KPI_CUBE_MB', '1.5'],
     ['DESKMETRICS_KPI_CUBE_MB', '-1'],
     ['DESKMETRICS_KPI_CUBE_MB', 'much'],
+    ['DESKMETRICS_RATE_LIMIT_READS', '-5'],
+    ['DESKMETRICS_RATE_LIMIT_WRITES', 'many'],
+    ['DESKMETRICS_EXPORTS_PER_TENANT', '1.5'],
+    ['DESKMETRICS_CORS_ORIGINS', '*'],
+    ['DESKMETRICS_CORS_ORIGINS', 'https://bi.example.com/path'],
     ['PORT', '70000'],
     ['LOG_LEVEL', 'loud'],
     ['DESKMETRICS_BOOTSTRAP_KEY', 'short'],

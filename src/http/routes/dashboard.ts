@@ -2,10 +2,13 @@
  * The manager's dashboard (docs/dashboard.md): `GET /` → `/dashboard/`, and the page and its
  * assets from the bundle `npm run build` writes to dist/web (scripts/build-web.js). These routes
  * need no key — the page asks for one and sends it with every API call it makes — and are left
- * out of the OpenAPI document, which describes the API.
+ * out of the OpenAPI document, which describes the API. Their security headers are every
+ * response's (http/plugins/protection.ts): the strict Content-Security-Policy holds for the page
+ * — only this origin's scripts, styles, API calls and images, nothing inline; uPlot sizes its
+ * elements through the CSSOM (`element.style`), which a CSP does not restrict.
  */
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { ApiError } from '../errors.js';
@@ -17,28 +20,6 @@ export interface DashboardRoutesOptions {
 
 const hide = { schema: { hide: true } };
 
-/**
- * Only this origin's scripts, styles, API calls and images: a page that holds an API key runs
- * nothing injected. uPlot sizes its elements through inline style attributes.
- */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-].join('; ');
-
-function secure(reply: FastifyReply): void {
-  reply
-    .header('content-security-policy', CONTENT_SECURITY_POLICY)
-    .header('referrer-policy', 'no-referrer')
-    .header('x-content-type-options', 'nosniff');
-}
-
 export default async function dashboardRoutes(
   app: FastifyInstance,
   options: DashboardRoutesOptions,
@@ -49,7 +30,7 @@ export default async function dashboardRoutes(
   await app.register(async (scope) => {
     // Checked per request (not at registration, which does no I/O): a service started before
     // its first build says what is missing instead of a bare 404.
-    scope.addHook('onRequest', async (_request, reply) => {
+    scope.addHook('onRequest', async () => {
       try {
         await access(path.join(root, 'index.html'));
       } catch {
@@ -59,7 +40,6 @@ export default async function dashboardRoutes(
           'the dashboard is not built: run npm run build (it needs the dev dependencies)',
         );
       }
-      secure(reply);
     });
     await scope.register(fastifyStatic, {
       root,

@@ -121,7 +121,10 @@ export default function kpiRoutes(app: FastifyInstance, options: KpiRoutesOption
           }
           throw error;
         }
-        reply.header('etag', answer.etag).header('cache-control', 'private, no-cache');
+        reply
+          .header('etag', answer.etag)
+          .header('cache-control', 'private, no-cache')
+          .header('vary', 'authorization');
         if (answer.notModified) return reply.code(304).send();
         // Server-Timing (W3C): where the sums came from and how long the answer took.
         reply.header('server-timing', `${answer.source};dur=${answer.ms.toFixed(2)}`);

@@ -18,6 +18,7 @@ import {
 } from '../../reporting/reports/index.js';
 import { KpiParamError, type KpiServiceDeps } from '../../reporting/kpis/index.js';
 import type { AuditLog } from '../../tenant-config/audit.js';
+import type { ExportSlots } from '../export-slots.js';
 import { ApiError } from '../errors.js';
 import { negotiateFormat } from '../formats.js';
 import { attach, batchesOf, started, STREAM_RESPONSE } from '../streamed-table.js';
@@ -33,6 +34,8 @@ import {
 export interface ReportRoutesOptions extends ReportDeps, KpiServiceDeps {
   /** Where the HR export records that it was pulled. */
   audit: AuditLog;
+  /** The tenant's streams at once (DESKMETRICS_EXPORTS_PER_TENANT). */
+  exports: ExportSlots;
   now?: () => number;
 }
 
@@ -49,6 +52,7 @@ function paramError(error: unknown): never {
 const ERRORS = {
   ...errorResponses,
   406: Type.Ref(ErrorResponse),
+  429: Type.Ref(ErrorResponse),
 };
 
 export default function reportRoutes(app: FastifyInstance, options: ReportRoutesOptions): void {
@@ -100,6 +104,7 @@ function reportRoute(app: FastifyInstance, options: ReportRoutesOptions, now: ()
       }
       const { format: asked, ...raw } = request.query;
       const format = negotiateFormat(asked, request.headers.accept, REPORT_FORMATS);
+      options.exports.take(tenantOf(request), reply);
       const run = await openReport(options, tenantOf(request), name, raw, {
         now: now(),
         csv: format === 'csv',
@@ -140,6 +145,7 @@ function exportRoute(app: FastifyInstance, options: ReportRoutesOptions, now: ()
       const { format: asked, ...raw } = request.query;
       const format = negotiateFormat(asked, request.headers.accept, EXPORT_FORMATS);
       const tenantId = tenantOf(request);
+      options.exports.take(tenantId, reply);
       const result = await agentProductivity(options, tenantId, raw, now()).catch(paramError);
       // Committed before a byte of it is sent: an HR export always leaves a trace.
       await options.audit.record({

@@ -117,7 +117,8 @@ export async function answerKpi(
   const context = { now: options.now, tenantZone: timezone, version };
   const { parsed, to, run } = await compute(deps, tenantId, endpoint, raw, context);
   const clock = clockDependent(endpoint, raw, to, options.now) ? options.now : null;
-  const etag = etagOf([version, endpoint, parsed, timezone, clock]);
+  // The tenant is part of it: two tenants with the same data version must never share a tag.
+  const etag = etagOf([tenantId, version, endpoint, parsed, timezone, clock]);
   if (matchesEtag(options.ifNoneMatch, etag)) return { notModified: true, etag };
   const started = performance.now();
   const { body, source } = await run();

@@ -83,9 +83,7 @@ describe('event-csv source', () => {
   });
 
   it('maps the BPIC 2013 support-level export: ST Level → tier, Involved ST → group', async () => {
-    const { events, rejections } = await collect(
-      readEventCsv(pieces(SUPPORT_LEVEL), {}),
-    );
+    const { events, rejections } = await collect(readEventCsv(pieces(SUPPORT_LEVEL), {}));
     expect(rejections).toEqual([]);
     expect(brief(events)).toEqual([
       'event-csv:1-467153946:1:created 2011-01-31T10:12:22Z agent:Adam {"priority":"medium","group":"S42","category":"PROD453","tier":1,"assignee_id":"Adam","channel":"unknown","status":"open","via":"customer"}',
