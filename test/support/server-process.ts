@@ -26,12 +26,16 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `args` (default: the service itself) under tsx and waits for /healthz. */
+/**
+ * Starts `args` (default: the service itself) under tsx and waits for /healthz. `port`: listen
+ * there (a restart on the port its clients know) rather than on a fresh free one.
+ */
 export async function startServer(
   env: Record<string, string>,
   args: string[] = ['src/main.ts'],
+  port?: number,
 ): Promise<ServerProcess> {
-  const port = await freePort();
+  port ??= await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
