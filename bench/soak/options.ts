@@ -1,0 +1,148 @@
+/** The options of bench/soak/run.ts (`--help` prints USAGE). */
+import { parseArgs } from 'node:util';
+
+export const USAGE = `bench/soak: NDJSON ingest and KPI reads together against the built service
+(dist/main.js on a fresh database), at a share of the capacity measured in a short calibration,
+for --minutes; one line a minute (RSS, p50/p99 of KPI reads and of ingest, rates, errors), then
+RSS and p99 at minute 5 against the last minute (target: within ±20 %).
+
+  npm run bench:soak -- [options]        (or: npx tsx bench/soak/run.ts [options])
+
+  --minutes N           length of the soak (default 30; at least 2); below 6 minutes minute 1
+                        is compared with the last instead of minute 5
+  --calibration S       seconds of each of the two calibration runs at full speed, ingest
+                        alone then KPI reads alone, the first fifth a warm-up (default 25)
+  --share F             the share of each measured capacity the soak runs at (default 0.5)
+  --ingest-capacity N   events/s to take as the ingest capacity instead of measuring it
+  --kpi-capacity N      KPI reads/s to take as the read capacity instead of measuring it
+                        (both: repeat a run at the rates of an earlier one)
+  --batch N             events per POST /v1/events (default 1000)
+  --lanes N             ingest connections, each ticket's events on one of them (default 4)
+  --kpi-connections N   concurrent KPI reads in the calibration (default 8)
+  --kpi-cube-mb N       DESKMETRICS_KPI_CUBE_MB for the service (default: the service's own;
+                        0 answers every KPI from SQL)
+  --seed N              the generator's seed (default 17)
+  --database-url URL    the PostgreSQL server (default $BENCH_DATABASE_URL or
+                        postgres://postgres@127.0.0.1:5432/postgres); the run creates the
+                        database deskmetrics_bench_soak_<time> there and drops it at the end
+  --keep-database       do not drop it
+  --no-build            start dist/main.js as it is (default: \`npm run build\` first)
+  --node-flags="…"      V8/Node flags for the service (default: those of \`npm start\`); with
+                        the = sign, as the value starts with dashes
+  --help                this text
+
+Exit status 1 when RSS or a p99 moved more than 20 % or any request failed, 2 for a mistake in
+the options or the environment (one sentence, no stack trace).`;
+
+/** A mistake of the caller (options, environment): printed as one sentence, exit status 2. */
+export class OptionError extends Error {}
+
+export interface Options {
+  minutes: number;
+  calibrationSeconds: number;
+  share: number;
+  ingestCapacity: number | null;
+  kpiCapacity: number | null;
+  batch: number;
+  lanes: number;
+  kpiConnections: number;
+  kpiCubeMb: number | null;
+  seed: number;
+  databaseUrl: string;
+  keepDatabase: boolean;
+  build: boolean;
+  nodeFlags: string[] | null;
+  help: boolean;
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+function wholeNumber(name: string, text: string, min: number, max: number): number {
+  const cleaned = text.replace(/[_,]/g, '');
+  const n = Number(cleaned);
+  if (!/^\d+$/.test(cleaned) || n < min || n > max) {
+    throw new OptionError(
+      `--${name} takes a whole number from ${fmt(min)} to ${fmt(max)}, not "${text}"`,
+    );
+  }
+  return n;
+}
+
+function positive(name: string, text: string, max: number): number {
+  const n = Number(text.replace(/[_,]/g, ''));
+  if (text.trim() === '' || !Number.isFinite(n) || n <= 0 || n > max) {
+    throw new OptionError(
+      `--${name} takes a number above 0 and at most ${fmt(max)}, not "${text}"`,
+    );
+  }
+  return n;
+}
+
+function readArgs(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        minutes: { type: 'string', default: '30' },
+        calibration: { type: 'string', default: '25' },
+        share: { type: 'string', default: '0.5' },
+        'ingest-capacity': { type: 'string' },
+        'kpi-capacity': { type: 'string' },
+        batch: { type: 'string', default: '1000' },
+        lanes: { type: 'string', default: '4' },
+        'kpi-connections': { type: 'string', default: '8' },
+        'kpi-cube-mb': { type: 'string' },
+        seed: { type: 'string', default: '17' },
+        'database-url': {
+          type: 'string',
+          default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+        },
+        'keep-database': { type: 'boolean', default: false },
+        'no-build': { type: 'boolean', default: false },
+        'node-flags': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values;
+  } catch (error) {
+    // node:util words these well ("Unknown option '--x'", "Option '--minutes <value>' argument missing").
+    const text = (error as Error).message.replace(/\.?\s*(Did you forget|To specify).*$/s, '');
+    const hint = text.includes("'--node-flags'") ? ': write it --node-flags="--flag …"' : '';
+    throw new OptionError(`${text}${hint}`);
+  }
+}
+
+export function parseOptions(argv: string[]): Options {
+  const v = readArgs(argv);
+  const url = v['database-url'];
+  try {
+    if (!/^postgres(ql)?:$/.test(new URL(url).protocol)) throw new Error();
+  } catch {
+    throw new OptionError(`--database-url takes a postgres:// URL, not "${url}"`);
+  }
+  const share = positive('share', v.share, 1);
+  const optional = (name: string, text: string | undefined) =>
+    text === undefined ? null : positive(name, text, 10_000_000);
+  return {
+    minutes: wholeNumber('minutes', v.minutes, 2, 1440),
+    calibrationSeconds: wholeNumber('calibration', v.calibration, 10, 600),
+    share,
+    ingestCapacity: optional('ingest-capacity', v['ingest-capacity']),
+    kpiCapacity: optional('kpi-capacity', v['kpi-capacity']),
+    batch: wholeNumber('batch', v.batch, 1, 100_000),
+    lanes: wholeNumber('lanes', v.lanes, 1, 64),
+    kpiConnections: wholeNumber('kpi-connections', v['kpi-connections'], 1, 256),
+    kpiCubeMb:
+      v['kpi-cube-mb'] === undefined
+        ? null
+        : wholeNumber('kpi-cube-mb', v['kpi-cube-mb'], 0, 1_048_576),
+    seed: wholeNumber('seed', v.seed, 0, 2 ** 31 - 1),
+    databaseUrl: url,
+    keepDatabase: v['keep-database'],
+    build: !v['no-build'],
+    nodeFlags:
+      v['node-flags'] === undefined ? null : v['node-flags'].split(/\s+/).filter((f) => f !== ''),
+    help: v.help,
+  };
+}
