@@ -83,20 +83,34 @@ export function frameworkErrors(
   request: FastifyRequest,
   reply: FastifyReply,
 ): void {
-  // No route means no route hooks either: the onSend hook that sets this header does not run.
+  // No route means no route hooks either: the onSend hook that sets this header does not run,
+  // nor the preSerialization hook that puts the id in the body.
   void reply.header('x-request-id', request.id);
   // The router meets an over-long path parameter before the onRequest hook sees the URL.
   if (request.url.length > MAX_URL_LENGTH) {
-    void reply.status(414).send(uriTooLong());
+    void reply.status(414).send(withRequestId(uriTooLong(), request.id));
     return;
   }
   const message = ROUTING_ERRORS[error.code];
   if (message !== undefined) {
-    void reply.status(400).send(errorBody('invalid_parameter', message));
+    void reply.status(400).send(withRequestId(errorBody('invalid_parameter', message), request.id));
     return;
   }
   request.log.error({ err: error }, 'request failed');
-  void reply.status(500).send(errorBody('internal_error', 'internal server error'));
+  void reply
+    .status(500)
+    .send(withRequestId(errorBody('internal_error', 'internal server error'), request.id));
+}
+
+/**
+ * The request's id inside an error envelope (`error.request_id`), so a body pasted into a ticket
+ * leads to the log lines (they carry the same id as `reqId`). Other payloads pass unchanged.
+ */
+export function withRequestId<T>(payload: T, requestId: string): T {
+  if (typeof payload !== 'object' || payload === null || !('error' in payload)) return payload;
+  const error = (payload as { error: unknown }).error;
+  if (typeof error !== 'object' || error === null || Array.isArray(error)) return payload;
+  return { ...payload, error: { ...error, request_id: requestId } };
 }
 
 const CLIENT_ERRORS: Record<string, [number, string, string]> = {
@@ -145,6 +159,9 @@ function rejectNonFiniteNumbers(request: FastifyRequest): void {
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
+  app.addHook('preSerialization', async (request, reply, payload: unknown) =>
+    reply.statusCode >= 400 ? withRequestId(payload, request.id) : payload,
+  );
   app.addHook('preHandler', async (request) => rejectNonFiniteNumbers(request));
   app.addHook('onRequest', async (request) => {
     if (request.url.length > MAX_URL_LENGTH) {

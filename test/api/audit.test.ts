@@ -243,7 +243,11 @@ describe('API keys', () => {
       });
       expect(res.statusCode).toBe(401);
       expect(res.json()).toEqual({
-        error: { code: 'unauthorized', message: 'unknown, revoked or expired API key' },
+        error: {
+          code: 'unauthorized',
+          message: 'unknown, revoked or expired API key',
+          request_id: expect.any(String) as string,
+        },
       });
     } finally {
       await later.app.close();

@@ -58,7 +58,7 @@ async function storedIds(prefix: string): Promise<string[]> {
 
 const key = (scope: Scope) => t.keys[scope];
 const envelope = (code: string, message: unknown = expect.stringMatching(/\S/)) => ({
-  error: { code, message },
+  error: { code, message, request_id: expect.any(String) as string },
 });
 
 describe('who may POST /v1/events', () => {

@@ -42,10 +42,14 @@ function expectEnvelope(res: Answer, status: number, code: string, path?: string
   expect(String(res.headers['content-type'])).toMatch(/^application\/json/);
   const body = JSON.parse(res.body) as { error: Record<string, unknown> };
   expect(Object.keys(body)).toEqual(['error']);
+  // Every answer from a request the service parsed names it, in the header and the body alike;
+  // only the socket-level answers to requests Node could not parse have no id.
+  const id = res.headers['x-request-id'];
   expect(body.error).toEqual({
     code,
     message: expect.any(String) as string,
     ...(path === undefined ? {} : { path }),
+    ...(id === undefined ? {} : { request_id: id }),
   });
 }
 
@@ -141,6 +145,40 @@ describe('path parameters', () => {
     }
     const traced = await get('/v1/tickets/%ff', { 'x-request-id': 'trace-1' });
     expect(traced.headers['x-request-id']).toBe('trace-1');
+    expect(JSON.parse(traced.body)).toMatchObject({ error: { request_id: 'trace-1' } });
+  });
+
+  it('every error body carries the request id of its header and its log lines', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const logged = await createTestApp({
+      logger: { level: 'info', stream: { write: (l: string) => lines.push(JSON.parse(l)) } },
+    });
+    try {
+      const answers = [
+        await logged.app.inject({ method: 'GET', url: '/v1/tickets/x' }), // 401
+        await logged.app.inject({
+          method: 'GET',
+          url: '/nope',
+          headers: { 'x-request-id': 'r-1' },
+        }),
+        await logged.app.inject({
+          method: 'POST',
+          url: '/v1/events',
+          headers: { ...logged.auth('events:write'), 'content-type': 'application/json' },
+          payload: '[{',
+        }),
+      ];
+      expect(answers.map((a) => a.statusCode)).toEqual([401, 404, 400]);
+      for (const answer of answers) {
+        const id = answer.headers['x-request-id'] as string;
+        expect(id).toMatch(/^[\w.-]+$/);
+        expect(JSON.parse(answer.body).error.request_id).toBe(id);
+        expect(lines.some((l) => l.reqId === id)).toBe(true);
+      }
+      expect(answers[1]!.headers['x-request-id']).toBe('r-1');
+    } finally {
+      await logged.close();
+    }
   });
 });
 
@@ -303,7 +341,11 @@ describe('errors Fastify raises', () => {
       const res = await get(url, {});
       expect(res.statusCode).toBe(500);
       expect(res.json()).toEqual({
-        error: { code: 'internal_error', message: 'internal server error' },
+        error: {
+          code: 'internal_error',
+          message: 'internal server error',
+          request_id: expect.any(String) as string,
+        },
       });
       expect(res.body).not.toMatch(/secret|select|at .*\.ts/i);
     }

@@ -332,7 +332,11 @@ describe('CloudEvents errors name the CloudEvents attribute', () => {
     const res = await post(body, BATCH);
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({
-      error: { code: 'invalid_body', message: expect.stringMatching(/array/) },
+      error: {
+        code: 'invalid_body',
+        message: expect.stringMatching(/array/),
+        request_id: expect.any(String) as string,
+      },
     });
   });
 

@@ -35,7 +35,9 @@ async function storedIds(prefix: string): Promise<string[]> {
   return rows.map((r) => r.event_id);
 }
 
-const errorEnvelope = (code: string) => ({ error: { code, message: expect.any(String) } });
+const errorEnvelope = (code: string) => ({
+  error: { code, message: expect.any(String), request_id: expect.any(String) as string },
+});
 const many = (p: string, n: number) =>
   Array.from({ length: n }, (_, i) => ev(`${p}${String(i).padStart(5, '0')}`));
 
@@ -177,7 +179,11 @@ describe('a JSON body that is not an array → 400', () => {
     const res = await post(body);
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({
-      error: { code: 'invalid_body', message: 'the body must be a JSON array of events' },
+      error: {
+        code: 'invalid_body',
+        message: 'the body must be a JSON array of events',
+        request_id: expect.any(String) as string,
+      },
     });
     expect(await storedIds('single')).toEqual([]);
   });

@@ -179,7 +179,11 @@ describe('NDJSON bodies: counts, line numbers, stored rows', () => {
     const res = await postNdjson(body, '?atomic=true');
     expect(res.statusCode).toBe(422);
     expect(res.json()).toStrictEqual({
-      error: { code: 'batch_rejected', message: expect.any(String) },
+      error: {
+        code: 'batch_rejected',
+        message: expect.any(String),
+        request_id: expect.any(String) as string,
+      },
       ...ok(0, 0, 1, [{ line: 2, id: `${p}2`, path: '/occurred_at', message: NO_OFFSET }]),
     });
     expect(await storedIds(p)).toEqual([]);
@@ -236,6 +240,7 @@ describe('NDJSON streams longer than one batch', () => {
       error: {
         code: 'invalid_body',
         message: expect.stringMatching(/\bline 5003\b.*nothing was stored/),
+        request_id: expect.any(String) as string,
       },
     });
     expect(await storedIds(p)).toEqual([]);
@@ -320,7 +325,11 @@ describe('NDJSON lines that are not JSON', () => {
     expect(res.statusCode).toBe(400);
     expect(await storedIds(p)).toEqual([`${p}1`]);
     expect(res.json()).toMatchObject({
-      error: { code: 'invalid_body', message: expect.stringMatching(/^line 3 /) },
+      error: {
+        code: 'invalid_body',
+        message: expect.stringMatching(/^line 3 /),
+        request_id: expect.any(String) as string,
+      },
       ...ok(1, 0, 1, [{ line: 2, id: `${p}2`, path: '/type' }]),
     });
   });

@@ -559,6 +559,7 @@ describe('?atomic=true: all or nothing', () => {
   const REJECTED = {
     code: 'batch_rejected',
     message: expect.stringContaining('nothing was stored'),
+    request_id: expect.any(String) as string,
   };
 
   it('one invalid event → 422 with the errors, nothing stored', async () => {

@@ -73,7 +73,12 @@ function expectError(
 ) {
   expect(res.statusCode).toBe(status);
   expect(res.json()).toEqual({
-    error: { code, message: expect.any(String) as string, ...(path ? { path } : {}) },
+    error: {
+      code,
+      message: expect.any(String) as string,
+      ...(path ? { path } : {}),
+      request_id: expect.any(String) as string,
+    },
   });
 }
 

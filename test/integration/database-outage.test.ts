@@ -124,7 +124,11 @@ describe.skipIf(!server)('when the database goes away', () => {
     for (const res of answers) {
       expect(res.statusCode, res.body).toBe(503);
       expect(res.json()).toEqual({
-        error: { code: 'unavailable', message: 'the database is not answering now; retry shortly' },
+        error: {
+          code: 'unavailable',
+          message: 'the database is not answering now; retry shortly',
+          request_id: expect.any(String) as string,
+        },
       });
       expect(res.headers['retry-after']).toBe('5');
     }

@@ -2,16 +2,20 @@
 import { Type } from '@sinclair/typebox';
 import { isStorableText, MAX_TEXT_LENGTH } from '../../core/domain.js';
 
-export const ErrorResponse = Type.Object(
-  {
-    error: Type.Object({
-      code: Type.String({ description: 'machine-readable, e.g. invalid_parameter, unauthorized' }),
-      message: Type.String(),
-      path: Type.Optional(Type.String({ description: 'JSON pointer to the offending field' })),
+/** The envelope's `error` object, shared by every error body (ErrorResponse, IngestRejected). */
+export const ErrorDetail = Type.Object({
+  code: Type.String({ description: 'machine-readable, e.g. invalid_parameter, unauthorized' }),
+  message: Type.String(),
+  path: Type.Optional(Type.String({ description: 'JSON pointer to the offending field' })),
+  request_id: Type.Optional(
+    Type.String({
+      description:
+        "the request's id, as in the X-Request-Id header and the service's log lines; quote it when reporting a problem",
     }),
-  },
-  { $id: 'Error', title: 'Error' },
-);
+  ),
+});
+
+export const ErrorResponse = Type.Object({ error: ErrorDetail }, { $id: 'Error', title: 'Error' });
 
 export const errorResponses = {
   400: Type.Ref(ErrorResponse),

@@ -4,6 +4,7 @@
  * schemas document the wire format; a contract test checks that valid events satisfy them.
  */
 import { Type, type TSchema } from '@sinclair/typebox';
+import { ErrorDetail } from './common.js';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const Status = Type.Union(
@@ -145,11 +146,7 @@ export const IngestResponse = Type.Object(
 
 export const IngestRejected = Type.Object(
   {
-    error: Type.Object({
-      code: Type.String(),
-      message: Type.String(),
-      path: Type.Optional(Type.String()),
-    }),
+    error: ErrorDetail,
     accepted: Type.Integer(),
     duplicates: Type.Integer(),
     rejected: Type.Integer(),

@@ -110,7 +110,7 @@ export async function expectShowsA(what: string, res: Response): Promise<void> {
   ).toBe(true);
 }
 
-/** `{ "error": { "code", "message", "path"? } }` with the status. */
+/** `{ "error": { "code", "message", "path"?, "request_id" } }` with the status. */
 export function expectError(what: string, res: Response, status: number, code?: string): void {
   expect(res.statusCode, `${what}: ${res.body.slice(0, 300)}`).toBe(status);
   const body = res.json<{ error: Record<string, unknown> }>();
@@ -119,5 +119,8 @@ export function expectError(what: string, res: Response, status: number, code?: 
     code: code ?? expect.any(String),
     message: expect.any(String),
   });
-  for (const k of Object.keys(body.error)) expect(['code', 'message', 'path'], what).toContain(k);
+  for (const k of Object.keys(body.error)) {
+    expect(['code', 'message', 'path', 'request_id'], what).toContain(k);
+  }
+  expect(body.error.request_id, what).toBe(res.headers['x-request-id']);
 }
