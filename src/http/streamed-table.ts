@@ -9,26 +9,54 @@ import type { FastifyReply } from 'fastify';
 import type { ReportRow } from '../core/report/table.js';
 import { contentType, extensionOf } from './formats.js';
 
-/** `source` with its first chunk already produced (errors surface before the status is sent). */
-export async function started(source: AsyncIterable<Uint8Array>): Promise<Readable> {
+/**
+ * `source` with its first `count` items already pulled (or all of them, when it has fewer), so an
+ * error that comes with them surfaces now, before a status is sent. Ending the result early ends
+ * `source` too.
+ */
+export async function prefetched<T>(
+  source: AsyncIterable<T>,
+  count = 1,
+): Promise<AsyncIterable<T>> {
   const it = source[Symbol.asyncIterator]();
-  const first = await it.next();
-  async function* all(): AsyncGenerator<Uint8Array> {
-    let done = false;
-    try {
-      if (first.done === true) return;
-      yield first.value;
-      for (;;) {
-        const next = await it.next();
-        if (next.done === true) break;
-        yield next.value;
+  const ahead: T[] = [];
+  let ended = false;
+  try {
+    while (ahead.length < count) {
+      const next = await it.next();
+      if (next.done === true) {
+        ended = true;
+        break;
       }
-      done = true;
+      ahead.push(next.value);
+    }
+  } catch (error) {
+    await it.return?.().catch(() => undefined);
+    throw error;
+  }
+  async function* all(): AsyncGenerator<T> {
+    let done = ended;
+    try {
+      yield* ahead;
+      while (!done) {
+        const next = await it.next();
+        if (next.done === true) done = true;
+        else yield next.value;
+      }
     } finally {
       if (!done) await it.return?.();
     }
   }
-  return Readable.from(all(), { objectMode: false });
+  return all();
+}
+
+/**
+ * `source` with its first chunk already produced (errors surface before the status is sent). A
+ * writer's first chunk may be a header written before any row was read: give it a row source
+ * that is itself `prefetched`, so a query that fails on its first rows fails here.
+ */
+export async function started(source: AsyncIterable<Uint8Array>, chunks = 1): Promise<Readable> {
+  return Readable.from(await prefetched(source, chunks), { objectMode: false });
 }
 
 export function attach(reply: FastifyReply, format: string, fileStem: string, body: Readable) {

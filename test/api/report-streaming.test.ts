@@ -90,3 +90,77 @@ describe('streaming reports', () => {
     );
   });
 });
+
+/** The whole answer to a GET: its status, its body, and whether it ended cleanly. */
+function pull(path: string): Promise<{ status: number; body: string; complete: boolean }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${base}${path}`, { headers: t.auth('reports:read') }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      const done = (complete: boolean) => () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          body: Buffer.concat(chunks).toString('utf8'),
+          complete,
+        });
+      res.on('end', done(true));
+      res.on('error', done(false));
+      res.on('aborted', done(false));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** A ticket whose derived record cannot be read as the report reads it: its SQL fails there. */
+async function withUnreadableTicket(
+  ticketId: string,
+  team: string,
+  run: () => Promise<void>,
+): Promise<void> {
+  await sql`
+    insert into ticket (tenant_id, ticket_id, derived, status, priority, channel, team,
+      created_at, deleted, last_occurred_at, rev)
+    values (${t.tenantId}::uuid, ${ticketId}, '{"exists": true, "tier": "not a number"}',
+      'open', 'normal', 'email', ${team}, timestamptz '2026-01-01', false, timestamptz '2026-01-02',
+      pg_current_xact_id())`.execute(t.database.db);
+  try {
+    await run();
+  } finally {
+    await sql`delete from ticket where tenant_id = ${t.tenantId}::uuid
+      and ticket_id = ${ticketId}`.execute(t.database.db);
+  }
+}
+
+describe('a report whose SQL fails', () => {
+  const FORMATS = ['json', 'csv', 'ndjson', 'arrow', 'parquet'];
+
+  it('on its first rows answers an error, not a 200 cut short after its header', async () => {
+    // The only ticket of its team: the report's very first row.
+    await withUnreadableTicket('T-X', 'LX', async () => {
+      for (const format of FORMATS) {
+        const res = await pull(`/v1/reports/tickets?format=${format}&team=LX`);
+        expect({ format, status: res.status }).toEqual({ format, status: 500 });
+        expect(JSON.parse(res.body)).toMatchObject({ error: { code: 'internal_error' } });
+        expect(res.body).not.toMatch(/not a number|integer|select/i);
+      }
+    });
+    // The read was closed: the next report answers in full.
+    const after = await pull('/v1/reports/tickets?format=csv&team=L2');
+    expect(after).toMatchObject({ status: 200, complete: true });
+  });
+
+  it('after rows were sent breaks the connection: the client never sees a whole file', async () => {
+    // Stored after the 200,000 others: the scan meets it last.
+    await withUnreadableTicket('T-Y', 'L1', async () => {
+      // Each pull reads all 200,000 rows: one format on the embedded database, whose reads are slow.
+      const formats = t.database.kind === 'postgres' ? ['json', 'csv', 'ndjson'] : ['ndjson'];
+      for (const format of formats) {
+        const res = await pull(`/v1/reports/tickets?format=${format}`);
+        expect(res.status).toBe(200);
+        expect(res.complete, format).toBe(false);
+        expect(res.body.length).toBeGreaterThan(0);
+      }
+    });
+  });
+});

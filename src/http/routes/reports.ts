@@ -21,7 +21,7 @@ import type { AuditLog } from '../../tenant-config/audit.js';
 import type { ExportSlots } from '../export-slots.js';
 import { ApiError } from '../errors.js';
 import { negotiateFormat } from '../formats.js';
-import { attach, batchesOf, started, STREAM_RESPONSE } from '../streamed-table.js';
+import { attach, batchesOf, prefetched, started, STREAM_RESPONSE } from '../streamed-table.js';
 import { actorOf, tenantOf } from '../plugins/auth.js';
 import { ErrorResponse, errorResponses } from '../schemas/common.js';
 import {
@@ -110,10 +110,17 @@ function reportRoute(app: FastifyInstance, options: ReportRoutesOptions, now: ()
         csv: format === 'csv',
       }).catch(paramError);
       reply.raw.on('close', () => void run.close());
-      const bytes =
-        run.csv ??
-        exportFormat(format)!.write(run.table, run.rows!, { nextCursor: run.nextCursor });
-      const body = await started(bytes).catch(async (error: unknown) => {
+      // The query's first rows are read before the status is sent, so a report whose SQL fails
+      // (a timeout, a cancelled statement, a lost connection) is an error answer, not a 200 cut
+      // short after its header. PostgreSQL's CSV sends its header line as its own first chunk.
+      const body = await (async () =>
+        run.csv !== undefined
+          ? started(run.csv, 2)
+          : started(
+              exportFormat(format)!.write(run.table, await prefetched(run.rows!), {
+                nextCursor: run.nextCursor,
+              }),
+            ))().catch(async (error: unknown) => {
         await run.close();
         throw error;
       });
