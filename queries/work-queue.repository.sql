@@ -208,21 +208,25 @@ where
   c.tenant_id = $1::uuid
   and not t.deleted
   and (
-    (
-      c.decided_at >= $2
-      and c.decided_at < $3
-      and coalesce(c.channel, '') in ($4)
-    )
-    or (
-      c.decided_at is null
-      and c.stopped_at is null
-      and c.status = 'active'
-      and c.due_at >= $5
-      and c.due_at < $6
-      and coalesce(t.channel, '') in ($7)
+    coalesce(c.decided_at, c.due_at) >= $2
+    and coalesce(c.decided_at, c.due_at) < $3
+    and (
+      (
+        c.decided_at >= $4
+        and c.decided_at < $5
+        and coalesce(c.channel, '') in ($6)
+      )
+      or (
+        c.decided_at is null
+        and c.stopped_at is null
+        and c.status = 'active'
+        and c.due_at >= $7
+        and c.due_at < $8
+        and coalesce(t.channel, '') in ($9)
+      )
     )
   )
-  and c.metric = $8
+  and c.metric = $10
   and true
 order by
   coalesce(c.decided_at, c.due_at),
@@ -230,7 +234,7 @@ order by
   c.metric,
   c.cycle
 limit
-  $9;
+  $11;
 
 -- listQueueClocks: breached in a week
 select
@@ -248,19 +252,23 @@ where
   c.tenant_id = $1::uuid
   and not t.deleted
   and (
-    (
-      c.decided_at >= $2
-      and c.decided_at < $3
-      and true
-      and c.status = 'breached'
-    )
-    or (
-      c.decided_at is null
-      and c.stopped_at is null
-      and c.status = 'active'
-      and c.due_at >= $4
-      and c.due_at < $5
-      and true
+    coalesce(c.decided_at, c.due_at) >= $2
+    and coalesce(c.decided_at, c.due_at) < $3
+    and (
+      (
+        c.decided_at >= $4
+        and c.decided_at < $5
+        and true
+        and c.status = 'breached'
+      )
+      or (
+        c.decided_at is null
+        and c.stopped_at is null
+        and c.status = 'active'
+        and c.due_at >= $6
+        and c.due_at < $7
+        and true
+      )
     )
   )
   and true
@@ -271,4 +279,4 @@ order by
   c.metric,
   c.cycle
 limit
-  $6;
+  $8;
