@@ -253,7 +253,12 @@ function limitsOf(deps: AppDeps): ProtectionConfig {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = createFastify(deps);
   await registerSwagger(app);
-  await app.register(metricsPlugin, { defaultMetrics: deps.defaultMetrics ?? false });
+  // The KPI cubes are made with the services below; the gauge reads them when scraped.
+  let cubeBytes = (): number => 0;
+  await app.register(metricsPlugin, {
+    defaultMetrics: deps.defaultMetrics ?? false,
+    cubeBytes: () => cubeBytes(),
+  });
   const limits = limitsOf(deps);
   await app.register(protectionPlugin, {
     rateLimit: { reads: limits.rateLimitReads, writes: limits.rateLimitWrites },
@@ -268,6 +273,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { readiness: () => databaseReadiness(deps.db) });
   const services = servicesFor(app, deps);
   app.decorate('services', services);
+  cubeBytes = () => services.cubes?.bytes() ?? 0;
   app.addHook('onClose', async () => {
     await services.jobs.stop();
     await services.compactor.idle();

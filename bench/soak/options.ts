@@ -12,7 +12,9 @@ RSS and p99 at minute 5 against the last minute (target: within ±20 %).
                         is compared with the last instead of minute 5
   --calibration S       seconds of each of the two calibration runs at full speed, ingest
                         alone then KPI reads alone, the first fifth a warm-up (default 25)
-  --share F             the share of each measured capacity the soak runs at (default 0.5)
+  --share F             the share of the node's capacity the soak uses (default 0.5): each of
+                        the two loads runs at F/2 of its capacity measured alone, since
+                        the two share one service and its two cores
   --ingest-capacity N   events/s to take as the ingest capacity instead of measuring it
   --kpi-capacity N      KPI reads/s to take as the read capacity instead of measuring it
                         (both: repeat a run at the rates of an earlier one)

@@ -61,9 +61,12 @@ async function rates(ctx: Context, soakFrom: number): Promise<Rates> {
       `the calibration measured no capacity${first === undefined ? '' : `; a failure: ${first.example}`}`,
     );
   }
-  const r = { events: events * options.share, reads: reads * options.share };
+  // Each capacity was measured alone, with the whole node: together, half of each would be the
+  // whole node. The node's share is split evenly between the two loads.
+  const each = options.share / 2;
+  const r = { events: events * each, reads: reads * each };
   log(
-    `soak rates (${Math.round(options.share * 100)} % of capacity): ingest ${fmtInt(r.events)} events/s = ${(r.events / options.batch).toFixed(2)} requests/s of ${fmtInt(options.batch)} events; KPI reads ${fmtRate(r.reads)}/s`,
+    `soak rates (${Math.round(options.share * 100)} % of the node: each load at ${Math.round(each * 100)} % of its capacity alone): ingest ${fmtInt(r.events)} events/s = ${(r.events / options.batch).toFixed(2)} requests/s of ${fmtInt(options.batch)} events; KPI reads ${fmtRate(r.reads)}/s`,
   );
   return r;
 }

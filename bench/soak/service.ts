@@ -132,13 +132,20 @@ export async function configureTenant(baseUrl: string, effectiveFrom: number): P
   await put('/v1/sla-policies', slaPoliciesBody(effectiveFrom));
 }
 
-/** V8's heap in use (MB) from the service's /metrics, or NaN (also when it takes over 5 s). */
-export async function heapUsedOf(baseUrl: string): Promise<number> {
+/**
+ * V8's heap in use and the KPI cubes' typed arrays (MB) from the service's /metrics; NaN when
+ * they cannot be read (also when /metrics takes over 5 s).
+ */
+export async function metricsMemoryOf(
+  baseUrl: string,
+): Promise<{ heapMb: number; cubeMb: number }> {
   try {
     const res = await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(5000) });
     const text = await res.text();
-    return Number(/^nodejs_heap_size_used_bytes (\d+)/m.exec(text)?.[1] ?? NaN) / 2 ** 20;
+    const mb = (name: string) =>
+      Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
+    return { heapMb: mb('nodejs_heap_size_used_bytes'), cubeMb: mb('deskmetrics_kpi_cube_bytes') };
   } catch {
-    return NaN;
+    return { heapMb: NaN, cubeMb: NaN };
   }
 }

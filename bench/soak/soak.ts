@@ -13,7 +13,7 @@ import { agent, describeFailure, getPath, postEvents } from './client.js';
 import { now, recordFailure, sleep, type Context } from './context.js';
 import { BYTES_PER_EVENT, EVENTS_PER_TICKET, EventFeed, spoolDirectory } from './events.js';
 import { QUESTIONS, questionStream } from './questions.js';
-import { heapUsedOf } from './service.js';
+import { metricsMemoryOf } from './service.js';
 import { fmtInt, minuteHeader, minuteLine, newMinute, type Minute } from './stats.js';
 
 const MINUTE = 60_000;
@@ -227,7 +227,7 @@ async function soakLoop(
     m.benchCpu = ((used.user + used.system) / 1000 / (now() - cpuAt)) * 100;
     cpu = process.cpuUsage();
     cpuAt = now();
-    m.heapMb = await heapUsedOf(ctx.service.baseUrl);
+    Object.assign(m, await metricsMemoryOf(ctx.service.baseUrl));
     m.tickets = result.tickets;
     m.load = loadavg()[0]!;
     ctx.log(minuteLine(index, m, seconds));

@@ -20,6 +20,8 @@ export interface Minute {
   rss: number[];
   /** Filled when the minute is reported. */
   heapMb: number;
+  /** The KPI cubes' typed arrays (MB), read from /metrics at the end of the minute. */
+  cubeMb: number;
   tickets: number;
   benchCpu: number;
   load: number;
@@ -37,6 +39,7 @@ export function newMinute(): Minute {
     rejected: 0,
     rss: [],
     heapMb: NaN,
+    cubeMb: NaN,
     tickets: 0,
     benchCpu: NaN,
     load: NaN,
@@ -77,6 +80,7 @@ const COLUMNS: ReadonlyArray<[string, number]> = [
   ['cube %', 7],
   ['tickets', 10],
   ['heap MB', 8],
+  ['cube MB', 8],
   ['bench CPU', 10],
   ['load', 6],
 ];
@@ -94,6 +98,8 @@ export interface MinuteFigures {
   kpiP99: number;
   ingestP50: number;
   ingestP99: number;
+  /** RSS less what the KPI cubes hold: the memory that does not grow with the data by design. */
+  rssLessCube: number;
 }
 
 export function figuresOf(m: Minute): MinuteFigures {
@@ -104,6 +110,7 @@ export function figuresOf(m: Minute): MinuteFigures {
     kpiP99: quantile(m.kpi, 0.99),
     ingestP50: quantile(m.ingest, 0.5),
     ingestP99: quantile(m.ingest, 0.99),
+    rssLessCube: mean(m.rss) - (Number.isFinite(m.cubeMb) ? m.cubeMb : 0),
   };
 }
 
@@ -129,6 +136,7 @@ export function minuteLine(
     m.kpiTimed === 0 ? '–' : `${Math.round((100 * m.cube) / m.kpiTimed)}`,
     fmtInt(m.tickets),
     fmtInt(m.heapMb),
+    fmtInt(m.cubeMb),
     Number.isFinite(m.benchCpu) ? `${Math.round(m.benchCpu)} %` : '–',
     Number.isFinite(m.load) ? m.load.toFixed(2) : '–',
   ]);

@@ -5,7 +5,7 @@
 import '@fastify/swagger';
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface AppMetrics {
   registry: Registry;
@@ -22,7 +22,7 @@ declare module 'fastify' {
 
 async function metricsPlugin(
   app: FastifyInstance,
-  options: { defaultMetrics?: boolean },
+  options: { defaultMetrics?: boolean; cubeBytes?: () => number },
 ): Promise<void> {
   const registry = new Registry();
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry });
@@ -57,6 +57,17 @@ async function metricsPlugin(
     registers: [registry],
   });
   app.decorate('metrics', { registry, ingestEvents, ingestBatchSeconds, foldFailures });
+  if (options.cubeBytes !== undefined) {
+    const cubeBytes = options.cubeBytes;
+    new Gauge({
+      name: 'deskmetrics_kpi_cube_bytes',
+      help: "Memory the tenants' KPI cubes hold in typed arrays (grows with the tickets they cover)",
+      registers: [registry],
+      collect() {
+        this.set(cubeBytes());
+      },
+    });
+  }
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     requests.inc({ method: request.method, route, status: String(reply.statusCode) });

@@ -63,6 +63,13 @@ export class CubeRegistry implements DataChangeListener {
     this.now = options.now ?? Date.now;
   }
 
+  /** Bytes the loaded cubes hold in typed arrays, all tenants (the `/metrics` gauge). */
+  bytes(): number {
+    let n = 0;
+    for (const entry of this.tenants.values()) n += entry.cube?.bytes() ?? 0;
+    return n;
+  }
+
   private entry(tenantId: string): Entry {
     let entry = this.tenants.get(tenantId);
     if (entry === undefined) {
