@@ -2326,28 +2326,16 @@ from
 
 -- readReportSnapshot: full pull
 select
-  pg_current_snapshot()::text as snapshot,
-  (
-    select
-      not pg_visible_in_snapshot(v.reports_reset_rev, $1::pg_snapshot)
-    from
-      tenant_data_version v
-    where
-      v.tenant_id = $2::uuid
-      and v.reports_reset_rev is not null
-      and $3::text is not null
-  ) as rebuilt;
+  pg_current_snapshot()::text as snapshot;
 
 -- readReportSnapshot: incremental pull
 select
-  pg_current_snapshot()::text as snapshot,
-  (
-    select
-      not pg_visible_in_snapshot(v.reports_reset_rev, $1::pg_snapshot)
-    from
-      tenant_data_version v
-    where
-      v.tenant_id = $2::uuid
-      and v.reports_reset_rev is not null
-      and $3::text is not null
-  ) as rebuilt;
+  pg_current_snapshot()::text as snapshot;
+
+select
+  not pg_visible_in_snapshot(v.reports_reset_rev, $1::pg_snapshot) as rebuilt
+from
+  tenant_data_version v
+where
+  v.tenant_id = $2::uuid
+  and v.reports_reset_rev is not null;

@@ -31,4 +31,4 @@ from
 on conflict (tenant_id, ticket_id) do update
 set
   error = excluded.error,
-  failed_at = now();
+  failed_at = excluded.failed_at;

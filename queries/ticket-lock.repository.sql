@@ -28,8 +28,7 @@ select
   t.ticket_id is not null as exists,
   t.rev::text as rev,
   t.config_revision,
-  f.ticket_id is not null as fold_failed,
-  pg_current_xact_id()::text as xid
+  f.ticket_id is not null as fold_failed
 from
   unnest($1::text[]) with ordinality as x (id, ord)
   left join lateral (
@@ -52,14 +51,16 @@ where
 order by
   x.ord;
 
+select
+  pg_current_xact_id()::text as xid;
+
 -- lockTickets: only new tickets
 select
   x.id as ticket_id,
   t.ticket_id is not null as exists,
   t.rev::text as rev,
   t.config_revision,
-  f.ticket_id is not null as fold_failed,
-  pg_current_xact_id()::text as xid
+  f.ticket_id is not null as fold_failed
 from
   unnest($1::text[]) with ordinality as x (id, ord)
   left join lateral (

@@ -368,7 +368,7 @@ set
   "priority" = excluded."priority",
   "channel" = excluded."channel",
   "category" = excluded."category",
-  rev = pg_current_xact_id();
+  rev = excluded.rev;
 
 delete from "contact" d using unnest($1::text[]) as x (id)
 where
@@ -462,7 +462,7 @@ set
   "hold_seconds" = excluded."hold_seconds",
   "wrap_seconds" = excluded."wrap_seconds",
   "handle_seconds" = excluded."handle_seconds",
-  rev = pg_current_xact_id();
+  rev = excluded.rev;
 
 delete from "backlog_segment" d using unnest($1::text[]) as x (id)
 where
@@ -552,7 +552,7 @@ set
   "policy_id" = excluded."policy_id",
   "calendar_id" = excluded."calendar_id",
   "created_at" = excluded."created_at",
-  rev = pg_current_xact_id();
+  rev = excluded.rev;
 
 -- writeTickets: by COPY (server)
 update ticket t

@@ -5,7 +5,7 @@
  * several processes start against one server at once.
  */
 import { sql, type Kysely } from 'kysely';
-import { loadMigrations, MIGRATIONS_DIR } from './migration-files.js';
+import { loadMigrations, MIGRATIONS_DIR, splitStatements } from './migration-files.js';
 import type { DB } from './schema.js';
 
 export { loadMigrations, MIGRATIONS_DIR, type Migration } from './migration-files.js';
@@ -39,7 +39,9 @@ export async function migrate(db: Kysely<DB>, dir = MIGRATIONS_DIR): Promise<str
         }
         return false;
       }
-      await sql.raw(migration.sql).execute(trx);
+      for (const statement of splitStatements(migration.sql)) {
+        await sql.raw(statement).execute(trx);
+      }
       await trx
         .insertInto('schema_migration')
         .values({ name: migration.name, checksum: migration.checksum })

@@ -31,13 +31,17 @@ export async function readReportSnapshot(
   tenantId: string,
   cursorSnapshot: string | null,
 ): Promise<{ snapshot: string; rebuiltSince: boolean }> {
-  const { rows } = await sql<{ snapshot: string; rebuilt: boolean | null }>`
-    select pg_current_snapshot()::text as snapshot,
-      (select not pg_visible_in_snapshot(v.reports_reset_rev, ${cursorSnapshot}::pg_snapshot)
-        from tenant_data_version v
-        where v.tenant_id = ${tenantId}::uuid and v.reports_reset_rev is not null
-          and ${cursorSnapshot}::text is not null) as rebuilt`.execute(db);
-  return { snapshot: rows[0]!.snapshot, rebuiltSince: rows[0]!.rebuilt === true };
+  // The snapshot in a statement of its own, reading no table: on Citus it is the coordinator's,
+  // whose transaction ids every rev is (a query of tenant tables runs on a worker). The read's
+  // transaction is repeatable read, so the rows read next are those of this snapshot or later.
+  const { rows } = await sql<{ snapshot: string }>`
+    select pg_current_snapshot()::text as snapshot`.execute(db);
+  if (cursorSnapshot === null) return { snapshot: rows[0]!.snapshot, rebuiltSince: false };
+  const reset = await sql<{ rebuilt: boolean }>`
+    select not pg_visible_in_snapshot(v.reports_reset_rev, ${cursorSnapshot}::pg_snapshot) as rebuilt
+    from tenant_data_version v
+    where v.tenant_id = ${tenantId}::uuid and v.reports_reset_rev is not null`.execute(db);
+  return { snapshot: rows[0]!.snapshot, rebuiltSince: reset.rows[0]?.rebuilt === true };
 }
 
 /** Opens the read: a held connection in a `repeatable read`, read-only transaction. */

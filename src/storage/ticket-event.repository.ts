@@ -10,6 +10,7 @@ import { copyField } from './copy-text.js';
 import type { CopyIn } from './database.js';
 import { isoString } from './iso-string.js';
 import type { DB } from './schema.js';
+import { isUniqueViolation } from './unique-violation.js';
 
 export interface EventRow {
   eventId: string;
@@ -151,7 +152,7 @@ export async function copyEvents(
     await sql`release savepoint copy_events`.execute(db);
     return true;
   } catch (error) {
-    if ((error as { code?: string }).code !== '23505') throw error;
+    if (!isUniqueViolation(error)) throw error;
     await sql`rollback to savepoint copy_events`.execute(db);
     return false;
   }

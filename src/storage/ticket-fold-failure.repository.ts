@@ -21,7 +21,7 @@ export async function recordFoldFailures(
     select ${tenantId}::uuid, x.id, x.error
     from unnest(${ids}::text[], ${errors}::text[]) as x(id, error)
     on conflict (tenant_id, ticket_id)
-    do update set error = excluded.error, failed_at = now()`.execute(db);
+    do update set error = excluded.error, failed_at = excluded.failed_at`.execute(db);
 }
 
 export async function clearFoldFailures(

@@ -52,11 +52,9 @@ export async function lockTickets(
     rev: string | null;
     config_revision: string | number | null;
     fold_failed: boolean;
-    xid: string;
   }>`
     select x.id as ticket_id, t.ticket_id is not null as exists, t.rev::text as rev,
-      t.config_revision, f.ticket_id is not null as fold_failed,
-      pg_current_xact_id()::text as xid
+      t.config_revision, f.ticket_id is not null as fold_failed
     from unnest(${sorted}::text[]) with ordinality as x(id, ord)
     left join lateral (
       select ticket_id, rev, config_revision from ticket
@@ -66,11 +64,10 @@ export async function lockTickets(
     left join ticket_fold_failure f on f.tenant_id = ${tenantId}::uuid and f.ticket_id = x.id
     where t.ticket_id is not null or f.ticket_id is not null
     order by x.ord`.execute(db);
-  let xid = rows[0]?.xid;
-  if (xid === undefined) {
-    const r = await sql<{ xid: string }>`select pg_current_xact_id()::text as xid`.execute(db);
-    xid = r.rows[0]!.xid;
-  }
+  // A statement of its own, reading no table: on Citus it runs on the coordinator, whose
+  // transaction ids every rev is (a query of tenant tables runs on a worker, with the worker's).
+  const xid = (await sql<{ xid: string }>`select pg_current_xact_id()::text as xid`.execute(db))
+    .rows[0]!.xid;
   const tickets = new Map<string, LockedTicket>(
     sorted.map((id) => [
       id,

@@ -15,6 +15,7 @@ import {
   type TicketWrite,
 } from './derived-rows.js';
 import type { DB } from './schema.js';
+import { isUniqueViolation } from './unique-violation.js';
 
 /** What {@link writeTickets} sends for one derived table. */
 export interface DerivedTableWrite {
@@ -162,7 +163,7 @@ export async function insertTickets(
       await sql`release savepoint copy_tickets`.execute(db);
       return new Set(writes.map((w) => w.ticketId));
     } catch (error) {
-      if ((error as { code?: string }).code !== '23505') throw error;
+      if (!isUniqueViolation(error)) throw error;
       await sql`rollback to savepoint copy_tickets`.execute(db);
     }
   }
@@ -302,7 +303,9 @@ async function upsertDerivedRows(
     ...spec.columns
       .filter(([c]) => c !== 'ticket_id' && !spec.keyColumns.includes(c))
       .map(([c]) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`),
-    sql`rev = pg_current_xact_id()`,
+    // The proposed row's rev is its column default, this transaction's id (excluded: Citus
+    // takes no function but an immutable one in an upsert's SET).
+    sql`rev = excluded.rev`,
   ]);
   await sql`
       insert into ${sql.table(spec.table)} (tenant_id, ${names})

@@ -41,7 +41,7 @@ afterAll(async () => {
 
 /** Where the child stores data, and how the test reads it back after the crash. */
 async function storage() {
-  if (inject('testDatabase').mode === 'server') {
+  if (inject('testDatabase').mode !== 'pglite') {
     const db = await createTestDatabase();
     cleanups.push(() => db.close());
     return { env: { DATABASE_URL: db.url! } as Record<string, string>, open: async () => db };

@@ -560,7 +560,7 @@ async function crashUnderLoad(store: Storage): Promise<void> {
   expect(verify.stdout.trim()).toMatch(/^tenant [0-9a-f-]{36}: 0 difference\(s\)$/);
 }
 
-const onServer = inject('testDatabase').mode === 'server';
+const onServer = inject('testDatabase').mode !== 'pglite';
 
 describe('kill -9, five times, while clients stream events', () => {
   it.skipIf(!onServer)(

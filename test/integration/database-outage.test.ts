@@ -47,7 +47,7 @@ async function pgProxy(target: URL) {
   };
 }
 
-const server = inject('testDatabase').mode === 'server';
+const server = inject('testDatabase').mode !== 'pglite';
 
 describe.skipIf(!server)('when the database goes away', () => {
   let direct: TestDatabase;

@@ -33,7 +33,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = ['--import', 'tsx', 'src/cli/index.ts'];
 const ESC = '\u001b';
 const ERASE = `${ESC}[K`;
-const server = inject('testDatabase').mode === 'server';
+const server = inject('testDatabase').mode !== 'pglite';
 
 /** util-linux `script` (BSD's takes other flags), or undefined: the terminal tests then skip. */
 const SCRIPT = (() => {

@@ -115,7 +115,7 @@ function serverTarget(): Target {
   };
 }
 
-const server = inject('testDatabase').mode === 'server';
+const server = inject('testDatabase').mode !== 'pglite';
 const targets = server ? [pgliteTarget(), serverTarget()] : [pgliteTarget()];
 
 /** The tenant's tickets report (every column), ordered by ticket. */

@@ -35,7 +35,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 type Row = Record<string, unknown>;
 
 const testDatabase = inject('testDatabase');
-const onServer = testDatabase.mode === 'server';
+const onServer = testDatabase.mode !== 'pglite';
 
 const VIEWS: Record<ReportName, string> = {
   tickets: 'tickets',
@@ -206,7 +206,7 @@ describe.skipIf(!onServer)(
   { timeout: 120_000 },
   () => {
     // Roles are cluster-wide: named after this run, dropped in afterAll.
-    const run = testDatabase.mode === 'server' ? testDatabase.prefix : 'none';
+    const run = testDatabase.mode !== 'pglite' ? testDatabase.prefix : 'none';
     const roleA = `${run}_bi_a`;
     const roleB = `${run}_bi_b`;
     let t: TestApp;

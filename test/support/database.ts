@@ -7,6 +7,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { openDatabase, type Database } from '../../src/storage/database.js';
 import { migrate } from '../../src/storage/migrator.js';
+import { createCitusDatabase, dropCitusDatabase } from './citus.js';
 
 export interface TestDatabase extends Database {
   /** The connection string, when the test database is a server (child processes can use it). */
@@ -28,6 +29,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     return database;
   }
   const name = `${config.prefix}_${randomBytes(4).toString('hex')}`;
+  if (config.mode === 'citus') {
+    const url = await createCitusDatabase(config.url, name, config.workers);
+    const database = await openDatabase({ url });
+    await migrate(database.db);
+    const close = () => database.close().finally(() => dropCitusDatabase(config.url, name));
+    return { ...database, url, close };
+  }
   const admin = new pg.Client({ connectionString: config.url });
   await admin.connect();
   try {

@@ -3,17 +3,22 @@
  * TEST_DATABASE_URL (a real server; CI sets it) → a PostgreSQL container when a Docker engine
  * answers → PGlite. For a server, a template database is migrated once and every test file
  * clones it (CREATE DATABASE … TEMPLATE), so files run in parallel on databases of their own.
+ * A Citus coordinator cannot clone one (the workers hold the shards): each file makes its own
+ * distributed database there (citus.ts).
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../src/storage/database.js';
 import { migrate } from '../../src/storage/migrator.js';
+import { citusWorkers, type CitusNode } from './citus.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     testDatabase:
-      { mode: 'server'; url: string; template: string; prefix: string } | { mode: 'pglite' };
+      | { mode: 'server'; url: string; template: string; prefix: string }
+      | { mode: 'citus'; url: string; prefix: string; workers: CitusNode[] }
+      | { mode: 'pglite' };
   }
 }
 
@@ -43,6 +48,11 @@ export default async function setup(project: TestProject) {
     return;
   }
   const prefix = `dm_test_${randomBytes(4).toString('hex')}`;
+  const workers = await citusWorkers(url);
+  if (workers !== undefined) {
+    project.provide('testDatabase', { mode: 'citus', url, prefix, workers });
+    return;
+  }
   const template = `${prefix}_template`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();

@@ -26,7 +26,7 @@ let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   scratch = await mkdtemp(path.join(tmpdir(), 'dm-cli-'));
-  if (inject('testDatabase').mode === 'server') database = await createTestDatabase();
+  if (inject('testDatabase').mode !== 'pglite') database = await createTestDatabase();
   env = database?.url
     ? { DATABASE_URL: database.url }
     : { DESKMETRICS_DATA_DIR: path.join(scratch, 'data') };
