@@ -2,6 +2,9 @@
 -- source: src/storage/tenant.repository.ts
 
 -- bumpConfigRevision
+select
+  pg_advisory_xact_lock($1, hashtext ($2));
+
 update tenant
 set
   config_revision = config_revision + 1
@@ -137,6 +140,14 @@ from
 select
   pg_advisory_xact_lock(7391004222);
 
+-- lockTenantConfig: shared
+select
+  pg_advisory_xact_lock_shared($1, hashtext ($2));
+
+-- lockTenantConfig: exclusive
+select
+  pg_advisory_xact_lock($1, hashtext ($2));
+
 -- readConfigRevision: plain read
 select
   config_revision,
@@ -148,13 +159,15 @@ where
 
 -- readConfigRevision: share-locked
 select
+  pg_advisory_xact_lock_shared($1, hashtext ($2));
+
+select
   config_revision,
   default_calendar_id
 from
   tenant
 where
-  tenant_id = $1::uuid
-for share;
+  tenant_id = $1::uuid;
 
 -- revokeApiKey: any tenant
 begin;
@@ -194,6 +207,9 @@ where
   and "key_id" = $3;
 
 -- updateTenantSettings
+select
+  pg_advisory_xact_lock($1, hashtext ($2));
+
 select
   "default_calendar_id"
 from

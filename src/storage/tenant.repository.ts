@@ -257,14 +257,16 @@ export async function findTenantSettings(
 }
 
 /**
- * Changes tenant settings under a row lock; returns the default calendar before the change, so
- * the caller can tell whether the fold's configuration changed.
+ * Changes tenant settings under the configuration lock (and a row lock, then uncontended);
+ * returns the default calendar before the change, so the caller can tell whether the fold's
+ * configuration changed.
  */
 export async function updateTenantSettings(
   trx: Kysely<DB>,
   tenantId: string,
   change: TenantSettingsChange,
 ): Promise<{ previousDefaultCalendarId: string }> {
+  await lockTenantConfig(trx, tenantId, 'exclusive');
   const before = await trx
     .selectFrom('tenant')
     .select('default_calendar_id')
@@ -276,17 +278,38 @@ export async function updateTenantSettings(
 }
 
 /**
- * The tenant's configuration revision and default calendar. `share` takes a share lock on the
- * row, so a configuration change (which locks it for update) waits for the caller's transaction.
+ * The tenant's configuration lock, a transaction-level advisory lock: ingest holds it shared, a
+ * configuration change exclusively, so a change waits for the ingests in flight and the ingests
+ * after it fold with the new configuration. Not a row lock on `tenant`: on Citus that is a
+ * reference table, whose row locks are taken on every node's copy, and concurrent ingests
+ * deadlocked on them. An advisory lock is taken where the statement runs, on the coordinator.
+ */
+export async function lockTenantConfig(
+  db: Kysely<DB>,
+  tenantId: string,
+  mode: 'shared' | 'exclusive',
+): Promise<void> {
+  const lock = mode === 'shared' ? sql`pg_advisory_xact_lock_shared` : sql`pg_advisory_xact_lock`;
+  await sql`select ${lock}(${TENANT_CONFIG_LOCK}, hashtext(${tenantId}))`.execute(db);
+}
+
+/** The advisory lock class of {@link lockTenantConfig} (its second key is the tenant's hash). */
+const TENANT_CONFIG_LOCK = 739_100;
+
+/**
+ * The tenant's configuration revision and default calendar. `share` first takes the
+ * configuration lock shared ({@link lockTenantConfig}): a configuration change waits for the
+ * caller's transaction.
  */
 export async function readConfigRevision(
   db: Kysely<DB>,
   tenantId: string,
   share: boolean,
 ): Promise<{ revision: number; defaultCalendarId: string } | undefined> {
+  if (share) await lockTenantConfig(db, tenantId, 'shared');
   const { rows } = await sql<{ config_revision: string | number; default_calendar_id: string }>`
     select config_revision, default_calendar_id from tenant
-    where tenant_id = ${tenantId}::uuid ${share ? sql`for share` : sql``}`.execute(db);
+    where tenant_id = ${tenantId}::uuid`.execute(db);
   const row = rows[0];
   return (
     row && {
@@ -298,6 +321,7 @@ export async function readConfigRevision(
 
 /** Marks a configuration change: ingest's cached fold context for the tenant becomes stale. */
 export async function bumpConfigRevision(db: Kysely<DB>, tenantId: string): Promise<void> {
+  await lockTenantConfig(db, tenantId, 'exclusive');
   await sql`update tenant set config_revision = config_revision + 1 where tenant_id = ${tenantId}::uuid`.execute(
     db,
   );
