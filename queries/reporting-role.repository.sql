@@ -204,3 +204,14 @@ where
   r.tenant_id = $1::uuid
 order by
   r.role_name;
+
+-- onCitus
+select
+  exists (
+    select
+      1
+    from
+      pg_extension
+    where
+      extname = 'citus'
+  ) as citus;

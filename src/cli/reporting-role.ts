@@ -14,10 +14,14 @@ import {
   createReportingRole,
   dropReportingRole,
   listReportingRoles,
+  onCitus,
   reportingRoleNameProblem,
 } from '../storage/reporting-role.repository.js';
 import { unknownAction, withDatabase } from './commands.js';
 import { parseOptions, requireTenant, tenantIdOption } from './options.js';
+
+export const NOT_ON_CITUS =
+  'reporting roles are not available on Citus: a view lends its owner the rights to read only on the coordinator, and Citus reads the workers as the login itself; pull GET /v1/reports/{name} instead (CSV, Arrow, Parquet, incrementally)';
 
 export const EMBEDDED_HAS_NO_LOGINS =
   'the embedded database has no logins: reporting roles need a PostgreSQL server (set DATABASE_URL)';
@@ -89,6 +93,7 @@ function refused(error: unknown): never {
 async function create(config: Config, tenantId: string, name: string, given?: string) {
   const password = given ?? generateReportingPassword();
   await withDatabase(config, async (db) => {
+    if (await onCitus(db)) throw new ExplainedError(NOT_ON_CITUS);
     await requireTenant(db, tenantId);
     const input = { tenantId, roleName: name, passwordVerifier: scramSha256Verifier(password) };
     const result = await createReportingRole(db, input).catch(refused);

@@ -153,3 +153,14 @@ export async function listReportingRoles(
     order by r.role_name`.execute(db);
   return rows;
 }
+
+/**
+ * Whether the database is a Citus coordinator. Its reporting views cannot serve a login there:
+ * a view lends its owner's rights on the coordinator, but Citus reads the shards on the workers
+ * as the login itself, which may read no table.
+ */
+export async function onCitus(db: Kysely<DB>): Promise<boolean> {
+  const { rows } = await sql<{ citus: boolean }>`
+    select exists (select 1 from pg_extension where extname = 'citus') as citus`.execute(db);
+  return rows[0]!.citus;
+}

@@ -20,7 +20,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/index.js';
-import { EMBEDDED_HAS_NO_LOGINS } from '../../src/cli/reporting-role.js';
+import { EMBEDDED_HAS_NO_LOGINS, NOT_ON_CITUS } from '../../src/cli/reporting-role.js';
 import { describeFailure, ExplainedError, UsageError } from '../../src/failure.js';
 import { scramSha256Verifier } from '../../src/storage/reporting-password.js';
 import { dropReportingRole } from '../../src/storage/reporting-role.repository.js';
@@ -35,7 +35,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 type Row = Record<string, unknown>;
 
 const testDatabase = inject('testDatabase');
-const onServer = testDatabase.mode !== 'pglite';
+const onServer = testDatabase.mode === 'server';
 
 const VIEWS: Record<ReportName, string> = {
   tickets: 'tickets',
@@ -201,8 +201,26 @@ describe('deskmetrics reporting-role mistakes', () => {
   });
 });
 
+describe.skipIf(testDatabase.mode !== 'citus')('a reporting role on Citus', () => {
+  it('is refused with one sentence, and no role is made', async () => {
+    const t = await createTestApp({ logger: { level: 'error' } });
+    try {
+      const role = `${testDatabase.mode === 'citus' ? testDatabase.prefix : 'none'}_bi_citus`;
+      const argv = ['reporting-role', 'create', '--tenant', t.tenantId, '--name', role];
+      const { error, text, exitCode } = await mistake(argv, { DATABASE_URL: t.database.url! });
+      expect(error).toBeInstanceOf(ExplainedError);
+      expect({ text, exitCode }).toEqual({ text: NOT_ON_CITUS, exitCode: 1 });
+      const { rows } = await sql<{ n: number }>`
+        select count(*)::int as n from pg_roles where rolname = ${role}`.execute(t.database.db);
+      expect(rows[0]!.n).toBe(0);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe.skipIf(!onServer)(
-  'a reporting role (a PostgreSQL server only: the embedded database has no logins)',
+  'a reporting role (a PostgreSQL server only: the embedded database has no logins; refused on Citus)',
   { timeout: 120_000 },
   () => {
     // Roles are cluster-wide: named after this run, dropped in afterAll.
