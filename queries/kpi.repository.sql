@@ -146,7 +146,6 @@ having
 select
   width_bucket("bucket", $1::timestamptz[]) - 1 as period,
   "team",
-  "metric",
   bin,
   sum(n)::float8 as n
 from
@@ -159,7 +158,6 @@ where
 group by
   period,
   "team",
-  "metric",
   bin
 having
   sum(n) <> 0;

@@ -109,7 +109,9 @@ from
 where
   "status" in ($1, $2)
 order by
-  "created_at";
+  "created_at"
+limit
+  $3;
 
 -- nextRecomputeBatch: first batch, every ticket
 select

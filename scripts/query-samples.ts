@@ -151,6 +151,28 @@ const REPORTING_ROLE_SAMPLES: SampleTable = {
     one('not a reporting role', () => ['postgres']),
   ],
   listReportingRoles: [one('every tenant', () => []), one('one tenant', () => [TENANT])],
+  onCitus: [{ args: () => [], rows: [{ citus: false }] }],
+};
+
+/** cluster.repository (`deskmetrics doctor`, issue 18): catalog reads, with and without Citus. */
+const CLUSTER_SAMPLES: SampleTable = {
+  readServerInfo: [{ args: () => [], rows: [{ version: '15.20', database: 'deskmetrics' }] }],
+  findCitusExtension: [
+    one('without the extension', () => [], [{ installed: null, available: null }]),
+    one(
+      'with the extension',
+      () => [],
+      (i) => (i === 0 ? [{ installed: '13.2-1', available: '13.2-1' }] : [{ coordinator: true }]),
+    ),
+  ],
+  listClusterNodes: [{ args: () => [] }],
+  listNodeWalLevels: [{ args: () => [] }],
+  listColocationGroups: [{ args: () => [] }],
+  findLatestRebalance: [{ args: () => [] }],
+  listPublicTables: [
+    one('plain PostgreSQL', () => [{ citus: false }]),
+    one('on Citus', () => [{ citus: true }]),
+  ],
 };
 
 /**
@@ -204,11 +226,12 @@ export const SAMPLES: SampleTable = {
   ],
   sumSketch: [
     one('one period, not grouped', () => [TENANT, 'sla_sketch', 'elapsed', WHOLE_DAY]),
+    // Handle sketches have no metric column: grouped by team alone, as the KPI API groups them.
     one('by period and group, filtered', () => [
       TENANT,
       'handle_sketch',
       'handle',
-      BY_DAY_AND_TEAM,
+      { ...BY_DAY_AND_TEAM, groupBy: ['team'] },
     ]),
   ],
   countOverdueClocks: [
@@ -385,6 +408,10 @@ export const SAMPLES: SampleTable = {
     one('share-locked', () => [TENANT, true]),
   ],
   bumpConfigRevision: [{ args: () => [TENANT] }],
+  lockTenantConfig: [
+    one('shared', () => [TENANT, 'shared']),
+    one('exclusive', () => [TENANT, 'exclusive']),
+  ],
   hashKey: { skip: 'hashes a key in memory' },
   generateKey: { skip: 'generates a key in memory' },
   keyIdOf: { skip: 'reads the key id off a key' },
@@ -504,6 +531,8 @@ export const SAMPLES: SampleTable = {
   // ---------------------------------------------------------------------------------------------
   // reporting-role.repository (direct SQL for BI tools, issue 14): kept together at the end.
   ...REPORTING_ROLE_SAMPLES,
+  // cluster.repository (deskmetrics doctor, issue 18)
+  ...CLUSTER_SAMPLES,
 };
 
 /**

@@ -1,7 +1,7 @@
 /**
  * The CLI's commands on the database: migrate, tenants, keys, rebuild, verify, compact
- * (reporting-role in reporting-role.ts). Each returns its exit status; mistakes are thrown as
- * UsageError or ExplainedError (failure.ts).
+ * (reporting-role in reporting-role.ts, doctor in doctor.ts). Each returns its exit status;
+ * mistakes are thrown as UsageError or ExplainedError (failure.ts).
  */
 import { rebuildTenant, verifyTenant } from '../ingest/rebuild.js';
 import { ExplainedError, UsageError } from '../failure.js';

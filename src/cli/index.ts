@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `deskmetrics <command>`: serve, migrate, tenants and API keys, rebuild, verify, compact,
- * reporting roles for BI tools, the demo, imports of help desks' history. Uses the same configuration (DATABASE_URL or the embedded data
+ * doctor (what it runs on: Citus or not), reporting roles for BI tools, the demo, imports of help desks' history. Uses the same configuration (DATABASE_URL or the embedded data
  * directory) as the service. Help goes to stdout (exit 0); a mistake is one sentence on stderr
  * with the usage that applies (exit 2); a failure is one sentence (exit 1) — never a stack trace
  * unless LOG_LEVEL=debug.
@@ -11,6 +11,7 @@ import { UsageError } from '../failure.js';
 import { exitWithFailure, isEntryPoint, serve } from '../main.js';
 import { compact, keys, migrateCommand, rebuild, tenants, verify } from './commands.js';
 import { demo } from './demo.js';
+import { doctor } from './doctor.js';
 import { importFromTerminal } from './import.js';
 import { reportingRole } from './reporting-role.js';
 import { isCommand, usage, usageHint, type Command } from './usage.js';
@@ -39,6 +40,8 @@ async function run(command: Exclude<Command, 'help'>, config: Config, args: stri
       return verify(config, args);
     case 'compact':
       return compact(config, args);
+    case 'doctor':
+      return doctor(config, args);
     case 'reporting-role':
       return reportingRole(config, args);
     case 'demo':

@@ -10,6 +10,7 @@ export const COMMANDS = [
   'rebuild',
   'verify',
   'compact',
+  'doctor',
   'reporting-role',
   'demo',
   'import',
@@ -45,6 +46,13 @@ const LINES: Record<Command, Array<[string, string]>> = {
     ['', 'prints each difference, exits 1 if there is any'],
   ],
   compact: [['compact [--tenant <id>]', 'fold the rollup ledgers to one row per key']],
+  doctor: [
+    ['doctor [--json]', 'what deskmetrics runs on: the database, pending'],
+    ['', 'migrations, Citus (version, worker nodes, shards per'],
+    ['', 'co-location group) and each table’s distribution'],
+    ['', '(distributed on tenant_id, reference or local); exits'],
+    ['', '1 on a problem, such as a local table on Citus'],
+  ],
   'reporting-role': [
     [
       'reporting-role create --tenant <id> --name <role> [--password <p>]',

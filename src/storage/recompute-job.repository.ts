@@ -74,6 +74,7 @@ export async function nextPendingRecomputeJob(
     .select(['tenant_id', 'job_id'])
     .where('status', 'in', ['queued', 'running'])
     .orderBy('created_at')
+    .limit(1)
     .executeTakeFirst();
 }
 

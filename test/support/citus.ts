@@ -42,10 +42,11 @@ export async function citusWorkers(url: string): Promise<CitusNode[] | undefined
       `select count(*) as n from pg_extension where extname = 'citus'`,
     );
     if (Number(rows[0]!.n) === 0) return undefined;
-    const workers = await client.query<{ node_name: string; node_port: number }>(
+    const workers = await client.query<{ node_name: string; node_port: string }>(
       'select node_name, node_port from citus_get_active_worker_nodes() order by node_port',
     );
-    return workers.rows.map((w) => ({ host: w.node_name, port: w.node_port }));
+    // node_port is a bigint: pg reads it as a string.
+    return workers.rows.map((w) => ({ host: w.node_name, port: Number(w.node_port) }));
   });
 }
 
@@ -82,10 +83,21 @@ export async function createCitusDatabase(
   return databaseUrl;
 }
 
-/** Drops the database from the coordinator and every worker. */
+/**
+ * Drops the database from the coordinator and every worker. A worker's maintenance process may
+ * still be connected to it for a moment ("being accessed by other users"): tried again then.
+ */
 export async function dropCitusDatabase(url: string, name: string): Promise<void> {
-  await withClient(url, async (client) => {
-    await client.query('set citus.enable_create_database_propagation = on');
-    await client.query(`drop database if exists ${name} with (force)`);
-  });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await withClient(url, async (client) => {
+        await client.query('set citus.enable_create_database_propagation = on');
+        await client.query(`drop database if exists ${name} with (force)`);
+      });
+      return;
+    } catch (error) {
+      if (attempt >= 5 || (error as { code?: string }).code !== '55006') throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  }
 }

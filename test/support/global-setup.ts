@@ -11,7 +11,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../src/storage/database.js';
 import { migrate } from '../../src/storage/migrator.js';
-import { citusWorkers, type CitusNode } from './citus.js';
+import { citusWorkers, dropCitusDatabase, type CitusNode } from './citus.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -51,7 +51,18 @@ export default async function setup(project: TestProject) {
   const workers = await citusWorkers(url);
   if (workers !== undefined) {
     project.provide('testDatabase', { mode: 'citus', url, prefix, workers });
-    return;
+    // Each file drops its database when it closes it; a file that failed before then left its
+    // database behind, with a maintenance process on every node.
+    return async () => {
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      const { rows } = await admin.query<{ datname: string }>(
+        'select datname from pg_database where datname like $1',
+        [`${prefix}%`],
+      );
+      for (const { datname } of rows) await dropCitusDatabase(url, datname);
+      await admin.end();
+    };
   }
   const template = `${prefix}_template`;
   const admin = new pg.Client({ connectionString: url });
