@@ -123,6 +123,12 @@ export function summarize(ctx: Context, result: SoakResult, rates: Rates): strin
     reasons.push(`${fmtInt(failed)} request(s) failed`);
     log(`\nfailed requests (calibration and soak): ${fmtInt(failed)}`);
     for (const [kind, f] of ctx.failures) log(`  ${kind}: ${fmtInt(f.count)}, e.g. ${f.example}`);
+    // The service logs at warn: what it said about them (its last lines) is the first clue.
+    const said = ctx.service.output().trim().split('\n').slice(-10);
+    if (said.length > 0 && said[0] !== '') {
+      log("the service's last log lines:");
+      for (const line of said) log(`  ${line.slice(0, 400)}`);
+    }
   } else {
     log('\nfailed requests (calibration and soak): none');
   }

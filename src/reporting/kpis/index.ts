@@ -84,14 +84,16 @@ async function compute(
 ): Promise<{
   parsed: unknown;
   to: number | null;
-  run: () => Promise<{ body: unknown; source: KpiSource }>;
+  /** The answer, and the data version it holds (the cube's may be later than the one read). */
+  run: () => Promise<{ body: unknown; source: KpiSource; version: string }>;
 }> {
   if (endpoint === 'backlog' || endpoint === 'backlog-trend') {
     const answer = endpoint === 'backlog' ? backlogKpi : backlogTrendKpi;
     const run = async () => {
       const cube = await deps.cubes?.at(tenantId, context.version);
+      const version = cube?.version ?? context.version;
       const body = await answer(deps, tenantId, raw, { ...context, cube });
-      return { body, source: cube === undefined ? ('sql' as const) : ('cube' as const) };
+      return { body, source: cube === undefined ? ('sql' as const) : ('cube' as const), version };
     };
     return { parsed: raw, to: null, run };
   }
@@ -99,8 +101,9 @@ async function compute(
   const q = parseKpiQuery(raw, context.tenantZone, groups);
   const run = async () => {
     const cube = await deps.cubes?.at(tenantId, context.version);
+    const version = cube?.version ?? context.version;
     const body = await runRangeKpi(kpi, deps, tenantId, q, { now: context.now, cube });
-    return { body, source: cube === undefined ? ('sql' as const) : ('cube' as const) };
+    return { body, source: cube === undefined ? ('sql' as const) : ('cube' as const), version };
   };
   return { parsed: q, to: q.to, run };
 }
@@ -118,9 +121,13 @@ export async function answerKpi(
   const { parsed, to, run } = await compute(deps, tenantId, endpoint, raw, context);
   const clock = clockDependent(endpoint, raw, to, options.now) ? options.now : null;
   // The tenant is part of it: two tenants with the same data version must never share a tag.
-  const etag = etagOf([tenantId, version, endpoint, parsed, timezone, clock]);
+  const tag = (v: string) => etagOf([tenantId, v, endpoint, parsed, timezone, clock]);
+  const etag = tag(version);
   if (matchesEtag(options.ifNoneMatch, etag)) return { notModified: true, etag };
   const started = performance.now();
-  const { body, source } = await run();
-  return { notModified: false, etag, body, source, ms: performance.now() - started };
+  const answered = await run();
+  const { body, source } = answered;
+  // A cube that took later commits answers for its own version: the tag names what was sent.
+  const sent = answered.version === version ? etag : tag(answered.version);
+  return { notModified: false, etag: sent, body, source, ms: performance.now() - started };
 }

@@ -126,10 +126,65 @@ describe('CubeRegistry', () => {
     await Promise.resolve();
     s.registry.commit('t', '4', '4', [volume(5)]);
     await loading;
-    expect(s.registry.current('t', '3')).toBeUndefined();
     const cube = s.registry.current('t', '4')!;
     expect(created(cube)).toBe(6);
+    // A read that saw version 3 is answered by the cube at 4, which says so.
+    expect(s.registry.current('t', '3')).toBe(cube);
+    expect(cube.version).toBe('4');
     expect(s.loads).toEqual(['t']);
+  });
+
+  async function loaded(options: { catchUpMs?: number } = {}) {
+    let clock = 0;
+    const registry = new CubeRegistry({
+      kinds: ['volume'],
+      now: () => clock,
+      staleMs: 1000,
+      ...options,
+      load: () => Promise.resolve(snapshot('3', [volume(1)])),
+    });
+    await registry.reload('t');
+    return { registry, tick: (ms: number) => (clock += ms) };
+  }
+
+  it('a read that saw a commit not reported yet waits for it rather than going to SQL', async () => {
+    const { registry } = await loaded();
+    registry.commit('t', '4', '4', [volume(2)]); // this process writes the tenant
+    const read = registry.at('t', '5'); // the read saw commit 5, whose report is on its way
+    let answered = false;
+    void read.then(() => (answered = true));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(answered).toBe(false);
+    registry.commit('t', '6', '6', [volume(4)]); // out of order: 6 waits for 5
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(answered).toBe(false);
+    registry.commit('t', '5', '5', [volume(8)]);
+    const cube = await read;
+    expect(cube?.version).toBe('6');
+    expect(created(cube!)).toBe(15);
+  });
+
+  it('waits at most catchUpMs, and not at all for a writer that does not report', async () => {
+    const { registry, tick } = await loaded({ catchUpMs: 30 });
+    registry.commit('t', '4', '4', [volume(2)]);
+    const started = Date.now();
+    expect(await registry.at('t', '5')).toBeUndefined(); // commit 5 never reported
+    expect(Date.now() - started).toBeGreaterThanOrEqual(25);
+    // No commit reported within staleMs: the cube is behind another writer; no wait.
+    tick(1000);
+    const again = Date.now();
+    expect(await registry.at('t', '5')).toBeUndefined();
+    expect(Date.now() - again).toBeLessThan(25);
+  });
+
+  it('a reload or invalidation ends the wait: the read goes to SQL at once', async () => {
+    const { registry } = await loaded({ catchUpMs: 10_000 });
+    registry.commit('t', '4', '4', [volume(2)]);
+    const started = Date.now();
+    const read = registry.at('t', '5');
+    registry.invalidate('t');
+    expect(await read).toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('reloads a cube left behind for longer than staleMs, at most every minReloadMs', async () => {

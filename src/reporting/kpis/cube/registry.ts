@@ -4,11 +4,16 @@
  * version, read in one database snapshot) and the clock are given.
  *
  * A read gives the data version it saw (`answerKpi` reads it for the ETag anyway). The tenant's
- * cube answers only when it holds exactly that version; otherwise the read goes to SQL and:
- * - no cube yet: a load starts (the first reads of a tenant go to SQL while it runs);
- * - the cube is behind: it waits for the commits in flight; behind for longer than `staleMs`
- *   (a writer that does not report — another process, the CLI — or a lost commit), or broken,
- *   it is dropped and reloaded.
+ * cube answers when it holds that version or a later one (the answer then carries the cube's
+ * version); otherwise:
+ * - no cube yet: a load starts, and the first reads of a tenant go to SQL while it runs;
+ * - the cube is behind while this process is writing the tenant: the read saw a commit whose
+ *   report has not arrived yet (it comes within milliseconds of the COMMIT, on the same event
+ *   loop), so `at()` waits for it, at most `catchUpMs`, rather than send a read the cube will
+ *   answer in a moment to the far dearer SQL path;
+ * - behind for longer than `staleMs` (a writer that does not report — another process, the
+ *   CLI — or a lost commit), or broken: the read goes to SQL, and the cube is dropped and
+ *   reloaded.
  * Commits arriving while a load runs are kept and given to the new cube, which takes those
  * after its snapshot's version.
  */
@@ -26,6 +31,12 @@ export interface CubeRegistryOptions {
   now?: () => number;
   /** How long a cube may stay behind the data version before it is reloaded (ms). */
   staleMs?: number;
+  /**
+   * How long a read waits for the commits this process has yet to report before it answers from
+   * SQL (ms, default 500; 0: never waits). Only while this process reported a commit of the
+   * tenant within `staleMs`: a cube left behind by another writer does not make reads wait.
+   */
+  catchUpMs?: number;
   /** The least time between the end of one load of a tenant and the next (default 30 s). */
   minReloadMs?: number;
   /** A tenant whose cube holds more (typed-array bytes) answers from SQL from then on. */
@@ -51,6 +62,10 @@ interface Entry {
   loadTook: number;
   /** Too large for a cube (`maxBytes`): always SQL. */
   disabled: boolean;
+  /** When this process last reported a commit of the tenant. */
+  lastCommit: number;
+  /** Reads waiting for the cube to catch up, woken by every commit, reload and invalidation. */
+  waiters: Set<() => void>;
 }
 
 export class CubeRegistry implements DataChangeListener {
@@ -81,16 +96,18 @@ export class CubeRegistry implements DataChangeListener {
         loadEnded: -Infinity,
         loadTook: 0,
         disabled: false,
+        lastCommit: -Infinity,
+        waiters: new Set(),
       };
       this.tenants.set(tenantId, entry);
     }
     return entry;
   }
 
-  /** The tenant's cube when it holds data `version`; undefined: answer from SQL. */
+  /** The tenant's cube when it holds data `version` or later; undefined: answer from SQL. */
   current(tenantId: string, version: string): TenantCube | undefined {
     const entry = this.entry(tenantId);
-    if (entry.cube?.isAt(version)) {
+    if (entry.cube?.covers(version)) {
       entry.behindSince = undefined;
       return entry.cube;
     }
@@ -106,16 +123,47 @@ export class CubeRegistry implements DataChangeListener {
   }
 
   /**
-   * The tenant's cube at data `version`, waiting for it to load when the registry is
-   * `blocking`; undefined: answer from SQL.
+   * The tenant's cube at data `version` or later, waiting for it to load when the registry is
+   * `blocking`, and for commits this process has yet to report (`catchUpMs`); undefined: answer
+   * from SQL.
    */
   async at(tenantId: string, version: string): Promise<TenantCube | undefined> {
     const cube = this.current(tenantId, version);
-    if (cube !== undefined || this.options.blocking !== true) return cube;
+    if (cube !== undefined) return cube;
     const entry = this.entry(tenantId);
     if (entry.disabled) return undefined;
-    await (entry.loading ?? this.reload(tenantId));
-    return entry.cube?.isAt(version) ? entry.cube : undefined;
+    if (this.options.blocking === true) {
+      await (entry.loading ?? this.reload(tenantId));
+      return entry.cube?.covers(version) ? entry.cube : undefined;
+    }
+    const staleMs = this.options.staleMs ?? 2000;
+    if (entry.cube?.isBehind(version) !== true || this.now() - entry.lastCommit >= staleMs) {
+      return undefined;
+    }
+    await this.catchUp(entry, version);
+    return this.current(tenantId, version);
+  }
+
+  /** Resolves when the entry's cube covers `version`, is gone, or `catchUpMs` has passed. */
+  private async catchUp(entry: Entry, version: string): Promise<void> {
+    const deadline = Date.now() + (this.options.catchUpMs ?? 500);
+    while (entry.cube?.isBehind(version) === true) {
+      const left = deadline - Date.now();
+      if (left <= 0) return;
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          entry.waiters.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, left);
+        entry.waiters.add(wake);
+      });
+    }
+  }
+
+  private wake(entry: Entry): void {
+    for (const wake of [...entry.waiters]) wake();
   }
 
   /**
@@ -153,14 +201,18 @@ export class CubeRegistry implements DataChangeListener {
   ) {
     const entry = this.tenants.get(tenantId);
     if (entry === undefined) return;
+    entry.lastCommit = this.now();
     if (entry.loading !== undefined) entry.seen.push([first, last, rows, tickets]);
     entry.cube?.commit(first, last, rows, tickets);
+    this.wake(entry);
   }
 
   /** Drops the tenant's cube (its derived data was replaced: a rebuild). */
   invalidate(tenantId: string): void {
     const entry = this.tenants.get(tenantId);
-    if (entry !== undefined) entry.cube = undefined;
+    if (entry === undefined) return;
+    entry.cube = undefined;
+    this.wake(entry);
   }
 
   /** Starts loading the tenant's cube (dropping the old one); resolves when done. */
@@ -170,6 +222,7 @@ export class CubeRegistry implements DataChangeListener {
     entry.cube = undefined;
     entry.behindSince = undefined;
     entry.seen = [];
+    this.wake(entry);
     this.loads++;
     const started = this.now();
     entry.loading = this.load(tenantId, entry).finally(() => {

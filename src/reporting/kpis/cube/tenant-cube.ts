@@ -105,6 +105,19 @@ export class TenantCube {
     return this.ready && !this.broken && this.at === BigInt(version);
   }
 
+  /**
+   * Whether the cube holds data `version` or a later one: a read that saw `version` may answer
+   * from it (with the cube's own version, which later commits moved on).
+   */
+  covers(version: string): boolean {
+    return this.ready && !this.broken && this.at >= BigInt(version);
+  }
+
+  /** Whether the cube is loaded and behind `version`: only commits can bring it there. */
+  isBehind(version: string): boolean {
+    return this.ready && !this.broken && this.at < BigInt(version);
+  }
+
   /** Whether the cube can never catch up by commits alone. */
   get isBroken(): boolean {
     return this.broken;
