@@ -52,6 +52,7 @@ export async function calibrateIngest(ctx: Context, deskNow: number): Promise<Ca
   const t0 = now();
   const feed = new EventFeed({
     deskNow,
+    months: 6,
     tickets,
     seed: options.seed + 1,
     prefix: 'C',

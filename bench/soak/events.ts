@@ -15,8 +15,9 @@ import { OptionError } from './options.js';
 
 /** What one worker generates. */
 export interface FeedSpec {
-  /** The help desk is `demoProfile(deskNow)`: tickets created in the six months before it. */
+  /** The help desk is `demoProfile(deskNow, months)`: tickets created in the months before it. */
   deskNow: number;
+  months: number;
   tickets: number;
   seed: number;
   /** Put before every ticket id (`T12` → `CT12`), so two desks in one tenant never share one. */

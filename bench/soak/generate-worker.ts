@@ -1,6 +1,6 @@
 /**
  * The worker thread that generates a help desk's events (events.ts starts it): src/demo's
- * generator on the demo help desk (`demoProfile(deskNow)`: six months up to `deskNow`), each
+ * generator on the demo help desk (`demoProfile(deskNow, months)`: the months up to `deskNow`), each
  * event's NDJSON line put in the lane of its ticket (ticket number mod lanes, so each ticket's
  * events stay in order on one connection), every `batch` lines of a lane one request body. A body
  * goes to the main thread (transferred, not copied) or, with `spool`, to the lane's file there,
@@ -46,7 +46,7 @@ function post(lane: number): void {
   port.postMessage({ kind: 'batch', ...meta, body: null } satisfies FromWorker);
 }
 
-for (const e of generateEvents(demoProfile(spec.deskNow), {
+for (const e of generateEvents(demoProfile(spec.deskNow, spec.months), {
   tickets: spec.tickets,
   seed: spec.seed,
 })) {

@@ -21,7 +21,7 @@ import { calibrateIngest, calibrateKpi } from './calibrate.js';
 import type { Context } from './context.js';
 import { OptionError, parseOptions, USAGE, type Options } from './options.js';
 import { configureTenant, createDatabase, dropDatabase, KEY, startService } from './service.js';
-import { runSoak, type Rates } from './soak.js';
+import { runSoak, soakMonths, type Rates } from './soak.js';
 import { fmtInt, fmtRate } from './stats.js';
 import { summarize } from './summary.js';
 
@@ -72,7 +72,7 @@ async function rates(ctx: Context, soakFrom: number): Promise<Rates> {
 }
 
 async function measure(options: Options, service: Service, warnings: string[]): Promise<number> {
-  const soakFrom = demoStart(Date.now());
+  const soakFrom = demoStart(Date.now(), soakMonths(options.minutes));
   // The calibration's desk is the six months before the soak's: both inside the configuration.
   await configureTenant(service.baseUrl, configFrom(demoStart(soakFrom)));
   const url = new URL(service.baseUrl);

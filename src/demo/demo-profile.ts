@@ -142,9 +142,13 @@ export function demoStart(now: number, months: number = DEMO_DEFAULTS.months): n
   return start.toMillis();
 }
 
-/** The demo's help desk up to `now` (exclusive): nothing it generates lies in the future. */
-export function demoProfile(now: number): HelpDeskProfile {
-  const from = demoStart(now);
+/**
+ * The demo's help desk up to `now` (exclusive): nothing it generates lies in the future. Its
+ * tickets are spread over the `months` before it (the same number of tickets over more months:
+ * fewer a day).
+ */
+export function demoProfile(now: number, months: number = DEMO_DEFAULTS.months): HelpDeskProfile {
+  const from = demoStart(now, months);
   return {
     from,
     to: now,
