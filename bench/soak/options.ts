@@ -10,14 +10,15 @@ RSS and p99 at minute 5 against the last minute (target: within ±20 %).
 
   --minutes N           length of the soak (default 30; at least 2); below 6 minutes minute 1
                         is compared with the last instead of minute 5
-  --calibration S       seconds of each of the two calibration runs at full speed, ingest
-                        alone then KPI reads alone, the first fifth a warm-up (default 25)
-  --share F             the share of the node's capacity the soak uses (default 0.5): each of
-                        the two loads runs at F/2 of its capacity measured alone, since
-                        the two share one service and its two cores
-  --ingest-capacity N   events/s to take as the ingest capacity instead of measuring it
-  --kpi-capacity N      KPI reads/s to take as the read capacity instead of measuring it
-                        (both: repeat a run at the rates of an earlier one)
+  --calibration S       seconds of each of the three calibration runs at full speed: ingest
+                        alone, KPI reads alone, then both at once; the first fifth of each a
+                        warm-up (default 25)
+  --share F             the share of the node's capacity the soak uses (default 0.5): each
+                        load runs at F of the rate it achieved in the calibration with both
+                        at full speed at once (the node's capacity for this mix)
+  --ingest-capacity N   with --kpi-capacity: the rates of both loads together to take instead
+  --kpi-capacity N      of measuring them (repeat a run at the rates of an earlier one); one
+                        alone still runs the calibration for the other
   --batch N             events per POST /v1/events (default 1000)
   --lanes N             ingest connections, each ticket's events on one of them (default 4)
   --kpi-connections N   concurrent KPI reads in the calibration (default 8)

@@ -17,7 +17,7 @@
 import { configFrom, demoStart } from '../../src/demo/demo-profile.js';
 import { busyNow, commit, describeMachine, loadAverage } from '../exports/machine.js';
 import { build, memoryOf, startFlags, stopService, type Service } from '../exports/service.js';
-import { calibrateIngest, calibrateKpi } from './calibrate.js';
+import { calibrateIngest, calibrateKpi, calibrateTogether } from './calibrate.js';
 import type { Context } from './context.js';
 import { OptionError, parseOptions, USAGE, type Options } from './options.js';
 import { configureTenant, createDatabase, dropDatabase, KEY, startService } from './service.js';
@@ -40,33 +40,36 @@ async function start(options: Options, url: string): Promise<Service> {
   return service;
 }
 
-/** The capacities (measured, or given) and the soak's rates from them. */
+/**
+ * The capacities (measured, or given) and the soak's rates from them: `--share` of what the node
+ * achieved with both loads at full speed at once.
+ */
 async function rates(ctx: Context, soakFrom: number): Promise<Rates> {
   const { options } = ctx;
   let events = options.ingestCapacity;
-  if (events === null) {
-    const measured = await calibrateIngest(ctx, soakFrom);
-    log(measured.line);
-    events = measured.rate;
-  } else log(`ingest capacity given: ${fmtInt(events)} events/s (not measured)`);
   let reads = options.kpiCapacity;
-  if (reads === null) {
-    const measured = await calibrateKpi(ctx);
-    log(measured.line);
-    reads = measured.rate;
-  } else log(`read capacity given: ${fmtRate(reads)} reads/s (not measured)`);
+  if (events !== null && reads !== null) {
+    log(
+      `capacities given (not measured), both loads together: ${fmtInt(events)} events/s and ${fmtRate(reads)} reads/s`,
+    );
+  } else {
+    log((await calibrateIngest(ctx, soakFrom)).line);
+    log((await calibrateKpi(ctx)).line);
+    const together = await calibrateTogether(ctx, soakFrom);
+    log(together.events.line);
+    log(together.reads.line);
+    events ??= together.events.rate;
+    reads ??= together.reads.rate;
+  }
   if (!(events > 0 && reads > 0)) {
     const first = [...ctx.failures.values()][0];
     throw new Error(
       `the calibration measured no capacity${first === undefined ? '' : `; a failure: ${first.example}`}`,
     );
   }
-  // Each capacity was measured alone, with the whole node: together, half of each would be the
-  // whole node. The node's share is split evenly between the two loads.
-  const each = options.share / 2;
-  const r = { events: events * each, reads: reads * each };
+  const r = { events: events * options.share, reads: reads * options.share };
   log(
-    `soak rates (${Math.round(options.share * 100)} % of the node: each load at ${Math.round(each * 100)} % of its capacity alone): ingest ${fmtInt(r.events)} events/s = ${(r.events / options.batch).toFixed(2)} requests/s of ${fmtInt(options.batch)} events; KPI reads ${fmtRate(r.reads)}/s`,
+    `soak rates (${Math.round(options.share * 100)} % of what the node did with both loads at full speed at once): ingest ${fmtInt(r.events)} events/s = ${(r.events / options.batch).toFixed(2)} requests/s of ${fmtInt(options.batch)} events; KPI reads ${fmtRate(r.reads)}/s`,
   );
   return r;
 }
