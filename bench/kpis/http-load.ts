@@ -21,6 +21,8 @@ export interface LoadResult {
   p50: number;
   p95: number;
   p99: number;
+  /** Every 200 response's latency, ms, sorted (to pool several tenants' runs). */
+  latencies: number[];
 }
 
 /** The q-quantile of sorted values, nearest rank. */
@@ -82,5 +84,6 @@ export async function loadRun(options: {
     p50: quantile(latencies, 0.5),
     p95: quantile(latencies, 0.95),
     p99: quantile(latencies, 0.99),
+    latencies,
   };
 }

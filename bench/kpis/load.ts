@@ -12,14 +12,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { killHard, startServer, type ServerProcess } from '../../test/support/server-process.js';
+import {
+  createBenchDatabase,
+  dropBenchDatabase,
+  withDatabase,
+  type Server,
+} from '../citus/database.js';
+import { createBenchTenants } from '../citus/tenants.js';
 import { OFFICE_CALENDAR, OFFICE_CALENDAR_ID, POLICIES } from './config.js';
 import { DATA_FROM, DATA_TO, GENERATOR_VERSION, generateEvents } from './generate.js';
 
 export const API_KEY = 'bench-kpis-admin-key-0123456789abcdef';
 
+/** Tenant `index`'s admin key (the first tenant's is API_KEY, as before there were several). */
+export const keyOf = (index: number) => (index === 0 ? API_KEY : `${API_KEY}-${index}`);
+
 export interface LoadInfo {
   generator: number;
   tickets: number;
+  /** Absent in databases loaded before there were several: 1. */
+  tenants?: number;
   seed: number;
   events: number;
   ingest_seconds: number;
@@ -27,15 +39,11 @@ export interface LoadInfo {
   loaded_at: string;
 }
 
-export function databaseName(tickets: number): string {
-  return `deskmetrics_bench_kpis_${tickets}`;
+export function databaseName(tickets: number, tenants = 1): string {
+  return `deskmetrics_bench_kpis_${tickets}${tenants > 1 ? `_t${tenants}` : ''}`;
 }
 
-export function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
+export { withDatabase };
 
 async function withAdmin<T>(serverUrl: string, work: (c: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: serverUrl });
@@ -48,11 +56,15 @@ async function withAdmin<T>(serverUrl: string, work: (c: pg.Client) => Promise<T
 }
 
 /** What the cached database holds, or null when it does not exist or was never fully loaded. */
-export async function cachedLoad(serverUrl: string, tickets: number): Promise<LoadInfo | null> {
+export async function cachedLoad(
+  serverUrl: string,
+  tickets: number,
+  tenants = 1,
+): Promise<LoadInfo | null> {
   return withAdmin(serverUrl, async (c) => {
     const { rows } = await c.query<{ comment: string | null }>(
       `select shobj_description(oid, 'pg_database') as comment from pg_database where datname = $1`,
-      [databaseName(tickets)],
+      [databaseName(tickets, tenants)],
     );
     const text = rows[0]?.comment;
     if (!text) return null;
@@ -65,17 +77,21 @@ export async function cachedLoad(serverUrl: string, tickets: number): Promise<Lo
 }
 
 export function startService(url: string): Promise<ServerProcess> {
-  // The V8 flag `npm start` and the Dockerfile run the service with.
-  return startServer({ DATABASE_URL: url, DESKMETRICS_BOOTSTRAP_KEY: API_KEY }, [
-    '--max-semi-space-size=128',
-    'src/main.ts',
-  ]);
+  // The V8 flag `npm start` and the Dockerfile run the service with. The per-key rate limits
+  // are off: the bench asks far more than a minute's budget of one key (as bench/soak does).
+  const env = {
+    DATABASE_URL: url,
+    DESKMETRICS_BOOTSTRAP_KEY: API_KEY,
+    DESKMETRICS_RATE_LIMIT_READS: '0',
+    DESKMETRICS_RATE_LIMIT_WRITES: '0',
+  };
+  return startServer(env, ['--max-semi-space-size=128', 'src/main.ts']);
 }
 
-async function put(baseUrl: string, path: string, body: unknown): Promise<void> {
+async function put(baseUrl: string, key: string, path: string, body: unknown): Promise<void> {
   const res = await fetch(`${baseUrl}${path}`, {
     method: 'PUT',
-    headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
   if (!res.ok) throw new Error(`PUT ${path}: ${res.status} ${await res.text()}`);
@@ -88,14 +104,14 @@ interface IngestResult {
   errors?: unknown[];
 }
 
-function post(baseUrl: string, body: Buffer): Promise<IngestResult> {
+function post(baseUrl: string, key: string, body: Buffer): Promise<IngestResult> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       `${baseUrl}/v1/events`,
       {
         method: 'POST',
         headers: {
-          authorization: `Bearer ${API_KEY}`,
+          authorization: `Bearer ${key}`,
           'content-type': 'application/x-ndjson',
           'content-length': body.length,
         },
@@ -188,7 +204,7 @@ async function* bodies(file: string, bytes: number): AsyncGenerator<Buffer> {
  */
 async function ingest(
   baseUrl: string,
-  files: readonly string[],
+  files: ReadonlyArray<{ key: string; file: string }>,
   total: number,
   log: (line: string) => void,
 ): Promise<number> {
@@ -204,9 +220,9 @@ async function ingest(
   }, 15_000);
   try {
     await Promise.all(
-      files.map(async (file) => {
+      files.map(async ({ key, file }) => {
         for await (const body of bodies(file, 12 << 20)) {
-          const result = await post(baseUrl, body);
+          const result = await post(baseUrl, key, body);
           if (result.rejected > 0) {
             throw new Error(
               `the service rejected ${result.rejected} generated events: ${JSON.stringify(result.errors?.slice(0, 3))}`,
@@ -224,27 +240,78 @@ async function ingest(
 }
 
 /**
- * Makes sure the database for `tickets` holds this generator's data: reuses it when its comment
- * matches (unless `reload`), otherwise (re)creates and loads it. Returns what it holds.
+ * Generates each tenant's tickets (`tickets / tenants` each, seed + the tenant's index) into NDJSON
+ * files and streams them to the service, every tenant at once, each over its share of the
+ * connections (at least one). Returns the events stored.
+ */
+async function loadTenants(
+  url: string,
+  options: { tickets: number; tenants: number; seed: number; connections: number; dir: string },
+  workers: readonly string[] | undefined,
+  log: (line: string) => void,
+): Promise<number> {
+  const tenants = await createBenchTenants(url, options.tenants, keyOf, workers);
+  const perTenant = options.tickets / options.tenants;
+  const connections = Math.max(1, Math.round(options.connections / options.tenants));
+  log(
+    `generating ${fmtInt(options.tickets)} tickets' events (${options.tenants} tenant(s), ${fmtInt(perTenant)} tickets each) into ${options.dir}`,
+  );
+  const files: Array<{ key: string; file: string }> = [];
+  let events = 0;
+  const t0 = performance.now();
+  for (const t of tenants) {
+    const generated = await generateFiles(
+      options.tenants === 1 ? options.dir : join(options.dir, `tenant-${t.index}`),
+      { tickets: perTenant, seed: options.seed + t.index, connections },
+      log,
+    );
+    events += generated.events;
+    files.push(...generated.files.map((file) => ({ key: t.key, file })));
+  }
+  log(
+    `  ${fmtInt(events)} events (${(events / options.tickets).toFixed(2)} a ticket) in ${fmtDuration((performance.now() - t0) / 1000)}`,
+  );
+  log(
+    `loading them through POST /v1/events (${connections} connection(s) per tenant, the service as \`npm start\` runs it)`,
+  );
+  const server = await startService(url);
+  try {
+    for (const t of tenants) {
+      await put(server.baseUrl, t.key, `/v1/calendars/${OFFICE_CALENDAR_ID}`, OFFICE_CALENDAR);
+      await put(server.baseUrl, t.key, '/v1/sla-policies', POLICIES);
+    }
+    return await ingest(server.baseUrl, files, events, log);
+  } finally {
+    await killHard(server);
+  }
+}
+
+/**
+ * Makes sure the database for `tickets` and `tenants` holds this generator's data: reuses it when
+ * its comment matches (unless `reload`), otherwise (re)creates and loads it — on Citus as a
+ * distributed database. Returns what it holds.
  */
 export async function ensureLoaded(
   options: {
-    serverUrl: string;
+    server: Server;
     tickets: number;
+    tenants: number;
     seed: number;
     reload: boolean;
     connections: number;
   },
   log: (line: string) => void,
 ): Promise<{ url: string; info: LoadInfo; reused: boolean }> {
-  const name = databaseName(options.tickets);
-  const url = withDatabase(options.serverUrl, name);
-  const cached = await cachedLoad(options.serverUrl, options.tickets);
+  const serverUrl = options.server.url;
+  const name = databaseName(options.tickets, options.tenants);
+  const url = withDatabase(serverUrl, name);
+  const cached = await cachedLoad(serverUrl, options.tickets, options.tenants);
   if (
     !options.reload &&
     cached !== null &&
     cached.generator === GENERATOR_VERSION &&
     cached.tickets === options.tickets &&
+    (cached.tenants ?? 1) === options.tenants &&
     cached.seed === options.seed
   ) {
     return { url, info: cached, reused: true };
@@ -254,32 +321,15 @@ export async function ensureLoaded(
       `database ${name} holds generator ${cached.generator}, seed ${cached.seed}: reloading with generator ${GENERATOR_VERSION}, seed ${options.seed}`,
     );
   }
-  await withAdmin(options.serverUrl, async (c) => {
-    await c.query(`drop database if exists ${name} with (force)`);
-    await c.query(`create database ${name}`);
-  });
+  await dropBenchDatabase(options.server, name);
+  await createBenchDatabase(options.server, name);
   const dir = join(tmpdir(), `${name}-${options.seed}-${process.pid}`);
-  log(`generating ${fmtInt(options.tickets)} tickets' events into ${dir}`);
-  const generated = await generateFiles(
-    dir,
-    { tickets: options.tickets, seed: options.seed, connections: options.connections },
-    log,
-  );
-  log(
-    `  ${fmtInt(generated.events)} events (${(generated.events / options.tickets).toFixed(2)} a ticket) in ${fmtDuration(generated.seconds)}`,
-  );
-  log(
-    `loading them into ${name} through POST /v1/events (${options.connections} connections, the service as \`npm start\` runs it)`,
-  );
-  const server = await startService(url);
-  let events: number;
   const t0 = performance.now();
+  let events: number;
   try {
-    await put(server.baseUrl, `/v1/calendars/${OFFICE_CALENDAR_ID}`, OFFICE_CALENDAR);
-    await put(server.baseUrl, '/v1/sla-policies', POLICIES);
-    events = await ingest(server.baseUrl, generated.files, generated.events, log);
+    const workers = options.server.workers?.map((w) => `${w.host}:${w.port}`);
+    events = await loadTenants(url, { ...options, dir }, workers, log);
   } finally {
-    await killHard(server);
     rmSync(dir, { recursive: true, force: true });
   }
   const ingestSeconds = (performance.now() - t0) / 1000;
@@ -289,18 +339,27 @@ export async function ensureLoaded(
   // This machine runs PostgreSQL with autovacuum off: without statistics the KPI reads would be
   // planned for empty tables, which no running deployment has.
   const t1 = performance.now();
-  await withAdmin(url, (c) => c.query('vacuum analyze'));
+  await withAdmin(url, async (c) => {
+    if (options.server.workers === undefined) return c.query('vacuum analyze');
+    // On Citus a bare VACUUM stays on the coordinator; naming the distributed tables sends it to
+    // their shards on the workers.
+    const { rows } = await c.query<{ t: string }>(
+      `select string_agg(logicalrelid::regclass::text, ', ') as t from pg_dist_partition`,
+    );
+    return c.query(`vacuum analyze ${rows[0]!.t}`);
+  });
   const vacuumSeconds = (performance.now() - t1) / 1000;
   const info: LoadInfo = {
     generator: GENERATOR_VERSION,
     tickets: options.tickets,
+    tenants: options.tenants,
     seed: options.seed,
     events,
     ingest_seconds: Math.round(ingestSeconds * 10) / 10,
     vacuum_seconds: Math.round(vacuumSeconds * 10) / 10,
     loaded_at: new Date().toISOString(),
   };
-  await withAdmin(options.serverUrl, (c) =>
+  await withAdmin(serverUrl, (c) =>
     c.query(`comment on database ${name} is ${pg.escapeLiteral(JSON.stringify(info))}`),
   );
   log(`  vacuum analyze ${fmtDuration(vacuumSeconds)}`);

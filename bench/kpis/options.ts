@@ -11,13 +11,17 @@ Data
   --tickets N          tickets to generate (default 1,000,000; about 7.3 events each, over two
                        years). Loaded once into the database deskmetrics_bench_kpis_<N> and reused
                        while it holds the same generator version, N and seed.
+  --tenants N          tenants the tickets are spread over (default 1), each with its own API key,
+                       calendar and policies and tickets/N tickets (seed + its index), loaded at
+                       once; every request runs against every tenant at once (the connections
+                       below are per tenant) and each tenant's latency is reported
   --seed N             the generator's seed (default 20261203)
   --reload             load again even when the database is current
   --load-only          load (or check) the database, then stop
   --load-connections N connections the load streams NDJSON over (default 4)
-  --database-url URL   the PostgreSQL server (default $BENCH_DATABASE_URL or
+  --database-url URL   the PostgreSQL server or Citus coordinator (default $BENCH_DATABASE_URL or
                        postgres://postgres@127.0.0.1:5432/postgres); the bench database is created
-                       on it
+                       on it (on Citus distributed over the workers, 32 shards a table)
 
 Measurement
   --repeats N          timed runs of every question; medians are reported (default 3)
@@ -34,6 +38,7 @@ Measurement
                        sla-team-week); default every question
   --explain WHEN       EXPLAIN ANALYZE of the slowest statement of one API request:
                        missed (default: questions that missed a target), all, none
+  --json FILE          also write the figures to FILE (bench/citus reads them)
   --help               this text
 
 Exit status 1 when a target is missed or the API and the naive SQL disagree.`;
@@ -42,6 +47,7 @@ export class OptionError extends Error {}
 
 export interface Options {
   tickets: number;
+  tenants: number;
   seed: number;
   reload: boolean;
   loadOnly: boolean;
@@ -54,6 +60,7 @@ export interface Options {
   naive: number;
   only: string[] | null;
   explain: 'missed' | 'all' | 'none';
+  json: string | undefined;
   help: boolean;
 }
 
@@ -77,6 +84,8 @@ export function parseOptions(argv: string[], known: readonly string[]): Options 
       allowPositionals: false,
       options: {
         tickets: { type: 'string', default: '1000000' },
+        tenants: { type: 'string', default: '1' },
+        json: { type: 'string' },
         seed: { type: 'string', default: '20261203' },
         reload: { type: 'boolean', default: false },
         'load-only': { type: 'boolean', default: false },
@@ -120,8 +129,14 @@ export function parseOptions(argv: string[], known: readonly string[]): Options 
       );
     }
   }
+  const tickets = positiveInt('tickets', values.tickets, 100, 20_000_000);
+  const tenants = positiveInt('tenants', values.tenants, 1, 64);
+  if (tickets % tenants !== 0) {
+    throw new OptionError(`--tickets (${tickets}) must divide evenly over --tenants (${tenants})`);
+  }
   return {
-    tickets: positiveInt('tickets', values.tickets, 100, 20_000_000),
+    tickets,
+    tenants,
     seed: positiveInt('seed', values.seed, 0, 2 ** 32 - 1),
     reload: values.reload,
     loadOnly: values['load-only'],
@@ -134,6 +149,7 @@ export function parseOptions(argv: string[], known: readonly string[]): Options 
     naive: positiveInt('naive', values.naive, 0, 1000),
     only,
     explain: explain as Options['explain'],
+    json: values.json,
     help: values.help,
   };
 }

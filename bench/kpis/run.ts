@@ -22,9 +22,12 @@ import { availableParallelism, loadavg } from 'node:os';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { killHard, type ServerProcess } from '../../test/support/server-process.js';
+import { BenchError, probeServer } from '../citus/database.js';
 import { explainRequest } from './explain.js';
-import { loadRun, type LoadResult } from './http-load.js';
-import { API_KEY, databaseName, ensureLoaded, startService } from './load.js';
+import type { LoadResult } from './http-load.js';
+import { databaseName, ensureLoaded, startService } from './load.js';
+import { writeReport } from './report.js';
+import { loadTenants, tenantsOf, type KpiTenant } from './tenants.js';
 import { OptionError, parseOptions, USAGE, type Options } from './options.js';
 import { queryString, type Params } from './params.js';
 import { compareAnswers, SCENARIOS, type CellDiff, type Scenario } from './scenarios.js';
@@ -66,30 +69,41 @@ interface Mismatch {
   diffs: CellDiff[];
 }
 
-interface Measured {
-  /** The runs at `--latency-connections`: the targets and naive/API p50. */
+export interface Measured {
+  /** The runs at `--latency-connections`: the targets and naive/API p50 (tenants pooled). */
   latency: LoadResult[];
-  /** The runs at `--connections`: requests/s and the latency under that load. */
+  /** The runs at `--connections`: requests/s and the latency under that load (tenants pooled). */
   throughput: LoadResult[];
+  /** The same runs, per repeat, per tenant. */
+  latencyTenants: LoadResult[][];
+  throughputTenants: LoadResult[][];
   naive: number[][];
   compared: number;
   mismatches: Mismatch[];
 }
 
-async function getJson(baseUrl: string, scenario: Scenario, params: Params): Promise<unknown> {
+async function getJson(
+  baseUrl: string,
+  key: string,
+  scenario: Scenario,
+  params: Params,
+): Promise<unknown> {
   const res = await fetch(`${baseUrl}/v1/kpis/${scenario.endpoint}?${queryString(params)}`, {
-    headers: { authorization: `Bearer ${API_KEY}` },
+    headers: { authorization: `Bearer ${key}` },
   });
   const text = await res.text();
   if (!res.ok) throw new Error(`GET /v1/kpis/${scenario.endpoint}: ${res.status} ${text}`);
   return JSON.parse(text);
 }
 
-/** `count` naive queries, one at a time, each compared with the API's answer to it. */
+/**
+ * `count` naive queries, one at a time, each compared with the API's answer to it; the tenants
+ * take turns.
+ */
 async function naiveRun(
   client: pg.Client,
   baseUrl: string,
-  tenantId: string,
+  tenants: readonly KpiTenant[],
   scenario: Scenario,
   source: { next: () => Params },
   count: number,
@@ -100,11 +114,12 @@ async function naiveRun(
   for (let i = 0; i < count; i++) {
     const params = source.next();
     const now = Date.now();
-    const values = scenario.values(params, tenantId, now);
+    const tenant = tenants[i % tenants.length]!;
+    const values = scenario.values(params, tenant.tenantId, now);
     const t0 = performance.now();
     const { rows } = await client.query(scenario.sql, values);
     ms.push(performance.now() - t0);
-    const body = await getJson(baseUrl, scenario, params);
+    const body = await getJson(baseUrl, tenant.key, scenario, params);
     const answers: Array<[string, Array<Record<string, unknown>>]> = [[scenario.id, rows]];
     for (const check of scenario.checks ?? []) {
       const t1 = performance.now();
@@ -133,19 +148,6 @@ function selectScenarios(options: Options): Scenario[] {
   return SCENARIOS.filter(
     (s) => options.only!.includes(s.id) || options.only!.includes(s.endpoint),
   );
-}
-
-async function tenantOf(url: string): Promise<string> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ tenant_id: string }>('select tenant_id from tenant');
-    if (rows.length !== 1)
-      throw new Error(`expected one tenant in the bench database, found ${rows.length}`);
-    return rows[0]!.tenant_id;
-  } finally {
-    await client.end();
-  }
 }
 
 /** Waits while the service recomputes (a migration or a configuration change queued a job). */
@@ -184,17 +186,20 @@ function rssMb(pid: number | undefined): number | null {
  * Waits until the service answers KPIs from its in-memory cube (it loads the cube at start and
  * answers from SQL meanwhile: its Server-Timing header names the source), with progress.
  */
-async function waitForCube(server: ServerProcess): Promise<void> {
+async function waitForCube(server: ServerProcess, tenants: readonly KpiTenant[]): Promise<void> {
   const started = performance.now();
   const url = `${server.baseUrl}/v1/kpis/volume?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z`;
-  for (let n = 0; ; n++) {
-    const res = await fetch(url, { headers: { authorization: `Bearer ${API_KEY}` } });
+  for (let n = 0, t = 0; t < tenants.length; n++) {
+    const res = await fetch(url, { headers: { authorization: `Bearer ${tenants[t]!.key}` } });
     await res.arrayBuffer();
-    if (res.headers.get('server-timing')?.startsWith('cube;')) break;
+    if (res.headers.get('server-timing')?.startsWith('cube;')) {
+      t++;
+      continue;
+    }
     if (performance.now() - started > 15 * 60_000) {
       throw new Error('the service did not load its KPI cube within 15 minutes');
     }
-    if (n % 5 === 0) log(`  waiting for the service to load its KPI cube…`);
+    if (n % 5 === 0) log(`  waiting for the service to load its KPI cube (tenant ${t + 1})…`);
     await new Promise((r) => setTimeout(r, 3000));
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(0);
@@ -284,26 +289,16 @@ async function main(): Promise<number> {
   }
   const scenarios = selectScenarios(options);
   // Reach the server first, so a wrong URL is one sentence, not a failed load.
-  const probe = new pg.Client({
-    connectionString: options.databaseUrl,
-    connectionTimeoutMillis: 5000,
-  });
-  try {
-    await probe.connect();
-    await probe.end();
-  } catch (error) {
-    throw new OptionError(
-      `cannot reach PostgreSQL at ${options.databaseUrl} (${(error as Error).message}); start it or pass --database-url`,
-    );
-  }
+  const server = await probeServer(options.databaseUrl);
 
   log(
-    `bench/kpis: ${fmtInt(options.tickets)} tickets (generator ${GENERATOR_VERSION}, seed ${options.seed}), ${scenarios.length} questions, latency at ${connectionsText(options.latencyConnections)} and throughput at ${connectionsText(options.connections)}, ${options.duration} s per run, ${options.repeats} repeats, ${options.naive} naive queries per question per repeat; ${loadAverage()}`,
+    `bench/kpis on ${server.workers === undefined ? 'PostgreSQL' : `a Citus coordinator with ${server.workers.length} workers`}: ${fmtInt(options.tickets)} tickets over ${options.tenants} tenant(s) (generator ${GENERATOR_VERSION}, seed ${options.seed}), ${scenarios.length} questions, latency at ${connectionsText(options.latencyConnections)} and throughput at ${connectionsText(options.connections)}, ${options.duration} s per run, ${options.repeats} repeats, ${options.naive} naive queries per question per repeat; ${loadAverage()}`,
   );
   const load = await ensureLoaded(
     {
-      serverUrl: options.databaseUrl,
+      server,
       tickets: options.tickets,
+      tenants: options.tenants,
       seed: options.seed,
       reload: options.reload,
       connections: options.loadConnections,
@@ -312,20 +307,21 @@ async function main(): Promise<number> {
   );
   const info = load.info;
   log(
-    `${load.reused ? 'reusing' : 'loaded'} ${databaseName(options.tickets)}: ${fmtInt(info.events)} events, loaded ${info.loaded_at} in ${fmtInt(info.ingest_seconds)} s (${fmtInt(info.events / info.ingest_seconds)} events/s over HTTP) + vacuum analyze ${fmtInt(info.vacuum_seconds)} s`,
+    `${load.reused ? 'reusing' : 'loaded'} ${databaseName(options.tickets, options.tenants)}: ${fmtInt(info.events)} events, loaded ${info.loaded_at} in ${fmtInt(info.ingest_seconds)} s (${fmtInt(info.events / info.ingest_seconds)} events/s over HTTP) + vacuum analyze ${fmtInt(info.vacuum_seconds)} s`,
   );
   if (options.loadOnly) return 0;
 
-  const tenantId = await tenantOf(load.url);
-  let server: ServerProcess | undefined;
+  const tenants = await tenantsOf(load.url, options.tenants);
+  const tenantId = tenants[0]!.tenantId;
+  let service: ServerProcess | undefined;
   const client = new pg.Client({ connectionString: load.url });
   await client.connect();
   const results = new Map<string, Measured>();
   try {
-    server = await startService(load.url);
+    service = await startService(load.url);
     await waitForJobs(load.url);
-    await waitForCube(server);
-    const baseUrl = server.baseUrl;
+    await waitForCube(service, tenants);
+    const baseUrl = service.baseUrl;
     const sizes = await client.query<{ name: string; n: string }>(
       `select 'tickets' as name, count(*)::text as n from ticket
        union all select 'sla clocks', count(*)::text from sla_clock
@@ -334,9 +330,9 @@ async function main(): Promise<number> {
     );
     log(`tables: ${sizes.rows.map((r) => `${fmtInt(Number(r.n))} ${r.name}`).join(', ')}`);
 
-    // Each question's API load and naive queries draw from their own seeded streams.
+    // Each question's API load (per tenant) and naive queries draw from their own seeded streams.
     const streams = scenarios.map((s, i) => ({
-      api: s.params(options.seed * 7 + i * 101 + 1),
+      api: tenants.map((t) => s.params(options.seed * 7 + i * 101 + 1 + t.index * 100_003)),
       naive: s.params(options.seed * 7 + i * 101 + 2),
     }));
     // Warm-up, at `--connections` then at `--latency-connections`: one request per connection at
@@ -350,34 +346,47 @@ async function main(): Promise<number> {
     const amounts = new Map<string, { latency: number; throughput: number }>();
     for (const [i, s] of scenarios.entries()) {
       const size = async (connections: number): Promise<number> => {
-        const run = (more: { seconds?: number; amount?: number }) =>
-          loadRun({
-            baseUrl,
-            apiKey: API_KEY,
-            endpoint: s.endpoint,
-            params: streams[i]!.api,
-            connections,
-            ...more,
-          });
+        const run = async (more: { seconds?: number; amount?: number }) =>
+          (
+            await loadTenants({
+              baseUrl,
+              tenants,
+              endpoint: s.endpoint,
+              params: streams[i]!.api,
+              connections,
+              ...more,
+            })
+          ).total;
         let warm = await run({ amount: connections });
         if (warm.seconds < 3) warm = await run({ seconds: Math.min(3, options.duration) });
         if (warm.failures > 0) {
           // Show why with one request of the same kind.
-          await getJson(baseUrl, s, streams[i]!.naive.next());
+          await getJson(baseUrl, tenants[0]!.key, s, streams[i]!.naive.next());
           throw new Error(
             `${s.endpoint}: ${warm.failures} failed requests in the warm-up at ${connectionsText(connections)}`,
           );
         }
+        // Per tenant: the tenants share the rate.
         const perConnection = Math.max(
           2,
-          Math.round((warm.requests / warm.seconds) * (options.duration / connections)),
+          Math.round(
+            (warm.requests / tenants.length / warm.seconds) * (options.duration / connections),
+          ),
         );
         return perConnection * connections;
       };
       const throughput = await size(options.connections);
       const latency = await size(options.latencyConnections);
       amounts.set(s.id, { latency, throughput });
-      results.set(s.id, { latency: [], throughput: [], naive: [], compared: 0, mismatches: [] });
+      results.set(s.id, {
+        latency: [],
+        throughput: [],
+        latencyTenants: [],
+        throughputTenants: [],
+        naive: [],
+        compared: 0,
+        mismatches: [],
+      });
     }
 
     for (let r = 1; r <= options.repeats; r++) {
@@ -386,22 +395,26 @@ async function main(): Promise<number> {
         const m = results.get(s.id)!;
         // Both runs draw from the question's one API stream: fresh parameters for every request.
         const run = (connections: number, amount: number) =>
-          loadRun({
+          loadTenants({
             baseUrl,
-            apiKey: API_KEY,
+            tenants,
             endpoint: s.endpoint,
             params: streams[i]!.api,
             connections,
             amount,
           });
-        const latency = await run(options.latencyConnections, amounts.get(s.id)!.latency);
+        const latencyRun = await run(options.latencyConnections, amounts.get(s.id)!.latency);
+        const latency = latencyRun.total;
         m.latency.push(latency);
-        const throughput = await run(options.connections, amounts.get(s.id)!.throughput);
+        m.latencyTenants.push(latencyRun.perTenant);
+        const throughputRun = await run(options.connections, amounts.get(s.id)!.throughput);
+        const throughput = throughputRun.total;
         m.throughput.push(throughput);
+        m.throughputTenants.push(throughputRun.perTenant);
         const naive = await naiveRun(
           client,
           baseUrl,
-          tenantId,
+          tenants,
           s,
           streams[i]!.naive,
           options.naive,
@@ -417,7 +430,7 @@ async function main(): Promise<number> {
       }
     }
   } finally {
-    if (server !== undefined) await killHard(server);
+    if (service !== undefined) await killHard(service);
   }
 
   const L = options.latencyConnections;
@@ -437,6 +450,10 @@ async function main(): Promise<number> {
   log(
     `naive/API p50: naive median latency ÷ API p50 latency at ${connectionsText(L)} (target ≥ ${RATIO_TARGET}×); naive/API per request: naive latency ÷ the API's machine time per answer at ${C} connections (1 / req/s): how many API answers the machine gives in the time of one naive query. The p95 targets (target column) apply to the p95 at ${connectionsText(L)}.\n`,
   );
+  if (tenants.length > 1)
+    log(
+      `${tenants.length} tenants: every run went to all of them at once, each tenant at the connections above (${tenants.length}× as many in all); the percentiles pool every tenant's requests, req/s adds the tenants'.\n`,
+    );
   const missed = printTable(scenarios, results, options);
 
   const mismatches = [...results.values()].flatMap((m) => m.mismatches);
@@ -457,6 +474,8 @@ async function main(): Promise<number> {
       if (m.diffs.length > 8) log(`    … and ${m.diffs.length - 8} more`);
     }
   }
+
+  await writeReport({ options, server, url: load.url, tenants, scenarios, results, log });
 
   const explainFor =
     options.explain === 'all' ? scenarios : options.explain === 'missed' ? missed : [];
@@ -483,6 +502,10 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
+    if (error instanceof BenchError) {
+      console.error(`bench/kpis: ${error.message}.`);
+      process.exit(2);
+    }
     if (error instanceof OptionError) {
       console.error(`bench/kpis: ${error.message}. See --help.`);
       process.exit(2);

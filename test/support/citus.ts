@@ -52,12 +52,14 @@ export async function citusWorkers(url: string): Promise<CitusNode[] | undefined
 
 /**
  * A new database on every node with the citus extension and the workers registered; tables are
- * split in 4 shards (the default 32 makes DDL and TRUNCATE slow for nothing in tests).
+ * split in `shardCount` shards: 4 for tests (the default 32 makes DDL and TRUNCATE slow for
+ * nothing there); the benchmarks pass Citus's default, 32, as a deployment runs.
  */
 export async function createCitusDatabase(
   url: string,
   name: string,
   workers: readonly CitusNode[],
+  shardCount = 4,
 ): Promise<string> {
   const coordinator = { host: new URL(url).hostname, port: Number(new URL(url).port || 5432) };
   await withClient(url, async (client) => {
@@ -78,7 +80,7 @@ export async function createCitusDatabase(
     for (const worker of workers) {
       await client.query('select citus_add_node($1, $2)', [worker.host, worker.port]);
     }
-    await client.query(`alter database ${name} set citus.shard_count = 4`);
+    await client.query(`alter database ${name} set citus.shard_count = ${Math.trunc(shardCount)}`);
   });
   return databaseUrl;
 }
