@@ -4,11 +4,11 @@
 -- recordRollupChanges
 insert into
   report_rollup_change (tenant_id, bucket, team, priority, channel)
-select
-  $1::uuid,
-  to_timestamp(x.b / 1000.0),
-  x.team,
-  x.priority,
-  x.channel
-from
-  unnest($2::float8[], $3::text[], $4::text[], $5::text[]) as x (b, team, priority, channel);
+values
+  (
+    $1::uuid,
+    to_timestamp($2::float8 / 1000.0),
+    $3::text,
+    $4::text,
+    $5::text
+  );

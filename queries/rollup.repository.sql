@@ -18,34 +18,21 @@ insert into
     "stopped",
     "elapsed_business_ms"
   )
-select
-  $1::uuid,
-  "bucket",
-  "metric",
-  "team",
-  "agent",
-  "priority",
-  "channel",
-  "category",
-  "policy",
-  "achieved",
-  "breached",
-  "stopped",
-  "elapsed_business_ms"
-from
-  jsonb_to_recordset($2::jsonb) as x (
-    bucket timestamptz,
-    "metric" text,
-    "team" text,
-    "agent" text,
-    "priority" text,
-    "channel" text,
-    "category" text,
-    "policy" text,
-    "achieved" bigint,
-    "breached" bigint,
-    "stopped" bigint,
-    "elapsed_business_ms" bigint
+values
+  (
+    $1::uuid,
+    $2::timestamptz,
+    $3::text,
+    $4::text,
+    $5::text,
+    $6::text,
+    $7::text,
+    $8::text,
+    $9::text,
+    $10::bigint,
+    $11::bigint,
+    $12::bigint,
+    $13::bigint
   );
 
 insert into
@@ -65,36 +52,22 @@ insert into
     "reopened",
     "escalated"
   )
-select
-  $1::uuid,
-  "bucket",
-  "team",
-  "agent",
-  "priority",
-  "channel",
-  "category",
-  "policy",
-  "solved",
-  "fcr",
-  "zero_touch",
-  "touched",
-  "reopened",
-  "escalated"
-from
-  jsonb_to_recordset($2::jsonb) as x (
-    bucket timestamptz,
-    "team" text,
-    "agent" text,
-    "priority" text,
-    "channel" text,
-    "category" text,
-    "policy" text,
-    "solved" bigint,
-    "fcr" bigint,
-    "zero_touch" bigint,
-    "touched" bigint,
-    "reopened" bigint,
-    "escalated" bigint
+values
+  (
+    $1::uuid,
+    $2::timestamptz,
+    $3::text,
+    $4::text,
+    $5::text,
+    $6::text,
+    $7::text,
+    $8::text,
+    $9::bigint,
+    $10::bigint,
+    $11::bigint,
+    $12::bigint,
+    $13::bigint,
+    $14::bigint
   );
 
 insert into
@@ -112,32 +85,20 @@ insert into
     "reopens",
     "deleted"
   )
-select
-  $1::uuid,
-  "bucket",
-  "team",
-  "agent",
-  "priority",
-  "channel",
-  "category",
-  "policy",
-  "created",
-  "solved",
-  "reopens",
-  "deleted"
-from
-  jsonb_to_recordset($2::jsonb) as x (
-    bucket timestamptz,
-    "team" text,
-    "agent" text,
-    "priority" text,
-    "channel" text,
-    "category" text,
-    "policy" text,
-    "created" bigint,
-    "solved" bigint,
-    "reopens" bigint,
-    "deleted" bigint
+values
+  (
+    $1::uuid,
+    $2::timestamptz,
+    $3::text,
+    $4::text,
+    $5::text,
+    $6::text,
+    $7::text,
+    $8::text,
+    $9::bigint,
+    $10::bigint,
+    $11::bigint,
+    $12::bigint
   );
 
 insert into
@@ -156,34 +117,21 @@ insert into
     "wrap_ms",
     "handle_ms"
   )
-select
-  $1::uuid,
-  "bucket",
-  "team",
-  "agent",
-  "priority",
-  "channel",
-  "category",
-  "policy",
-  "contacts",
-  "talk_ms",
-  "hold_ms",
-  "wrap_ms",
-  "handle_ms"
-from
-  jsonb_to_recordset($2::jsonb) as x (
-    bucket timestamptz,
-    "team" text,
-    "agent" text,
-    "priority" text,
-    "channel" text,
-    "category" text,
-    "policy" text,
-    "contacts" bigint,
-    "talk_ms" bigint,
-    "hold_ms" bigint,
-    "wrap_ms" bigint,
-    "handle_ms" bigint
+values
+  (
+    $1::uuid,
+    $2::timestamptz,
+    $3::text,
+    $4::text,
+    $5::text,
+    $6::text,
+    $7::text,
+    $8::text,
+    $9::bigint,
+    $10::bigint,
+    $11::bigint,
+    $12::bigint,
+    $13::bigint
   );
 
 insert into
@@ -199,28 +147,18 @@ insert into
     "policy",
     "escalations"
   )
-select
-  $1::uuid,
-  "bucket",
-  "from_tier",
-  "team",
-  "agent",
-  "priority",
-  "channel",
-  "category",
-  "policy",
-  "escalations"
-from
-  jsonb_to_recordset($2::jsonb) as x (
-    bucket timestamptz,
-    "from_tier" text,
-    "team" text,
-    "agent" text,
-    "priority" text,
-    "channel" text,
-    "category" text,
-    "policy" text,
-    "escalations" bigint
+values
+  (
+    $1::uuid,
+    $2::timestamptz,
+    $3::text,
+    $4::text,
+    $5::text,
+    $6::text,
+    $7::text,
+    $8::text,
+    $9::text,
+    $10::bigint
   );
 
 insert into
@@ -235,26 +173,17 @@ insert into
     "policy",
     "reassignments"
   )
-select
-  $1::uuid,
-  "bucket",
-  "team",
-  "agent",
-  "priority",
-  "channel",
-  "category",
-  "policy",
-  "reassignments"
-from
-  jsonb_to_recordset($2::jsonb) as x (
-    bucket timestamptz,
-    "team" text,
-    "agent" text,
-    "priority" text,
-    "channel" text,
-    "category" text,
-    "policy" text,
-    "reassignments" bigint
+values
+  (
+    $1::uuid,
+    $2::timestamptz,
+    $3::text,
+    $4::text,
+    $5::text,
+    $6::text,
+    $7::text,
+    $8::text,
+    $9::bigint
   );
 
 insert into
@@ -270,28 +199,18 @@ insert into
     "entered",
     "left"
   )
-select
-  $1::uuid,
-  "bucket",
-  "team",
-  "agent",
-  "priority",
-  "channel",
-  "category",
-  "policy",
-  "entered",
-  "left"
-from
-  jsonb_to_recordset($2::jsonb) as x (
-    bucket timestamptz,
-    "team" text,
-    "agent" text,
-    "priority" text,
-    "channel" text,
-    "category" text,
-    "policy" text,
-    "entered" bigint,
-    "left" bigint
+values
+  (
+    $1::uuid,
+    $2::timestamptz,
+    $3::text,
+    $4::text,
+    $5::text,
+    $6::text,
+    $7::text,
+    $8::text,
+    $9::bigint,
+    $10::bigint
   );
 
 -- applyRollupDeltas: by COPY (server)
@@ -501,76 +420,19 @@ begin;
 select
   pg_advisory_xact_lock(hashtextextended ($1, 0));
 
+select
+  count(*) as n
+from
+  "sla_rollup"
+where
+  tenant_id = $1::uuid;
+
 with
-  groups as (
-    select
-      "bucket",
-      "metric",
-      "team",
-      "agent",
-      "priority",
-      "channel",
-      "category",
-      "policy",
-      count(*) as n,
-      count(*) > 1
-      or (
-        sum("achieved") = 0
-        and sum("breached") = 0
-        and sum("stopped") = 0
-        and sum("elapsed_business_ms") = 0
-      ) as fold
-    from
-      "sla_rollup"
+  gone as (
+    delete from "sla_rollup"
     where
       tenant_id = $1::uuid
-    group by
-      "bucket",
-      "metric",
-      "team",
-      "agent",
-      "priority",
-      "channel",
-      "category",
-      "policy"
-  ),
-  gone as (
-    delete from "sla_rollup" t using (
-      select
-        *
-      from
-        groups
-      where
-        fold
-    ) f
-    where
-      t.tenant_id = $2::uuid
-      and t."bucket" = f."bucket"
-      and t."metric" = f."metric"
-      and t."team" = f."team"
-      and t."agent" = f."agent"
-      and t."priority" = f."priority"
-      and t."channel" = f."channel"
-      and t."category" = f."category"
-      and t."policy" = f."policy"
-    returning
-      t."bucket",
-      t."metric",
-      t."team",
-      t."agent",
-      t."priority",
-      t."channel",
-      t."category",
-      t."policy",
-      t."achieved",
-      t."breached",
-      t."stopped",
-      t."elapsed_business_ms"
-  ),
-  kept as (
-    insert into
-      "sla_rollup" (
-        tenant_id,
+      and (
         "bucket",
         "metric",
         "team",
@@ -578,17 +440,8 @@ with
         "priority",
         "channel",
         "category",
-        "policy",
-        "achieved",
-        "breached",
-        "stopped",
-        "elapsed_business_ms"
-      )
-    select
-      $3::uuid,
-      *
-    from
-      (
+        "policy"
+      ) in (
         select
           "bucket",
           "metric",
@@ -597,13 +450,11 @@ with
           "priority",
           "channel",
           "category",
-          "policy",
-          sum("achieved")::bigint as "achieved",
-          sum("breached")::bigint as "breached",
-          sum("stopped")::bigint as "stopped",
-          sum("elapsed_business_ms")::bigint as "elapsed_business_ms"
+          "policy"
         from
-          gone
+          "sla_rollup"
+        where
+          tenant_id = $2::uuid
         group by
           "bucket",
           "metric",
@@ -614,124 +465,108 @@ with
           "category",
           "policy"
         having
-          sum("achieved") <> 0
-          or sum("breached") <> 0
-          or sum("stopped") <> 0
-          or sum("elapsed_business_ms") <> 0
-      ) s
+          count(*) > 1
+          or (
+            sum("achieved") = 0
+            and sum("breached") = 0
+            and sum("stopped") = 0
+            and sum("elapsed_business_ms") = 0
+          )
+      )
     returning
-      1
-  )
-select
-  (
-    select
-      coalesce(sum(n), 0)
-    from
-      groups
-  ) as before,
-  (
-    select
-      count(*)
-    from
-      groups
-    where
-      not fold
-  ) + (
-    select
-      count(*)
-    from
-      kept
-  ) as after;
-
-with
-  groups as (
-    select
       "bucket",
+      "metric",
       "team",
       "agent",
       "priority",
       "channel",
       "category",
       "policy",
-      count(*) as n,
-      count(*) > 1
-      or (
-        sum("solved") = 0
-        and sum("fcr") = 0
-        and sum("zero_touch") = 0
-        and sum("touched") = 0
-        and sum("reopened") = 0
-        and sum("escalated") = 0
-      ) as fold
+      "achieved",
+      "breached",
+      "stopped",
+      "elapsed_business_ms"
+  )
+insert into
+  "sla_rollup" (
+    tenant_id,
+    "bucket",
+    "metric",
+    "team",
+    "agent",
+    "priority",
+    "channel",
+    "category",
+    "policy",
+    "achieved",
+    "breached",
+    "stopped",
+    "elapsed_business_ms"
+  )
+select
+  $3::uuid,
+  s.*
+from
+  (
+    select
+      "bucket",
+      "metric",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy",
+      sum("achieved")::bigint as "achieved",
+      sum("breached")::bigint as "breached",
+      sum("stopped")::bigint as "stopped",
+      sum("elapsed_business_ms")::bigint as "elapsed_business_ms"
     from
-      "fcr_rollup"
-    where
-      tenant_id = $1::uuid
+      gone
     group by
       "bucket",
+      "metric",
       "team",
       "agent",
       "priority",
       "channel",
       "category",
       "policy"
-  ),
+    having
+      sum("achieved") <> 0
+      or sum("breached") <> 0
+      or sum("stopped") <> 0
+      or sum("elapsed_business_ms") <> 0
+  ) s;
+
+select
+  count(*) as n
+from
+  "sla_rollup"
+where
+  tenant_id = $1::uuid;
+
+select
+  count(*) as n
+from
+  "fcr_rollup"
+where
+  tenant_id = $1::uuid;
+
+with
   gone as (
-    delete from "fcr_rollup" t using (
-      select
-        *
-      from
-        groups
-      where
-        fold
-    ) f
+    delete from "fcr_rollup"
     where
-      t.tenant_id = $2::uuid
-      and t."bucket" = f."bucket"
-      and t."team" = f."team"
-      and t."agent" = f."agent"
-      and t."priority" = f."priority"
-      and t."channel" = f."channel"
-      and t."category" = f."category"
-      and t."policy" = f."policy"
-    returning
-      t."bucket",
-      t."team",
-      t."agent",
-      t."priority",
-      t."channel",
-      t."category",
-      t."policy",
-      t."solved",
-      t."fcr",
-      t."zero_touch",
-      t."touched",
-      t."reopened",
-      t."escalated"
-  ),
-  kept as (
-    insert into
-      "fcr_rollup" (
-        tenant_id,
+      tenant_id = $1::uuid
+      and (
         "bucket",
         "team",
         "agent",
         "priority",
         "channel",
         "category",
-        "policy",
-        "solved",
-        "fcr",
-        "zero_touch",
-        "touched",
-        "reopened",
-        "escalated"
-      )
-    select
-      $3::uuid,
-      *
-    from
-      (
+        "policy"
+      ) in (
         select
           "bucket",
           "team",
@@ -739,15 +574,11 @@ with
           "priority",
           "channel",
           "category",
-          "policy",
-          sum("solved")::bigint as "solved",
-          sum("fcr")::bigint as "fcr",
-          sum("zero_touch")::bigint as "zero_touch",
-          sum("touched")::bigint as "touched",
-          sum("reopened")::bigint as "reopened",
-          sum("escalated")::bigint as "escalated"
+          "policy"
         from
-          gone
+          "fcr_rollup"
+        where
+          tenant_id = $2::uuid
         group by
           "bucket",
           "team",
@@ -757,39 +588,53 @@ with
           "category",
           "policy"
         having
-          sum("solved") <> 0
-          or sum("fcr") <> 0
-          or sum("zero_touch") <> 0
-          or sum("touched") <> 0
-          or sum("reopened") <> 0
-          or sum("escalated") <> 0
-      ) s
+          count(*) > 1
+          or (
+            sum("solved") = 0
+            and sum("fcr") = 0
+            and sum("zero_touch") = 0
+            and sum("touched") = 0
+            and sum("reopened") = 0
+            and sum("escalated") = 0
+          )
+      )
     returning
-      1
+      "bucket",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy",
+      "solved",
+      "fcr",
+      "zero_touch",
+      "touched",
+      "reopened",
+      "escalated"
+  )
+insert into
+  "fcr_rollup" (
+    tenant_id,
+    "bucket",
+    "team",
+    "agent",
+    "priority",
+    "channel",
+    "category",
+    "policy",
+    "solved",
+    "fcr",
+    "zero_touch",
+    "touched",
+    "reopened",
+    "escalated"
   )
 select
+  $3::uuid,
+  s.*
+from
   (
-    select
-      coalesce(sum(n), 0)
-    from
-      groups
-  ) as before,
-  (
-    select
-      count(*)
-    from
-      groups
-    where
-      not fold
-  ) + (
-    select
-      count(*)
-    from
-      kept
-  ) as after;
-
-with
-  groups as (
     select
       "bucket",
       "team",
@@ -798,18 +643,14 @@ with
       "channel",
       "category",
       "policy",
-      count(*) as n,
-      count(*) > 1
-      or (
-        sum("created") = 0
-        and sum("solved") = 0
-        and sum("reopens") = 0
-        and sum("deleted") = 0
-      ) as fold
+      sum("solved")::bigint as "solved",
+      sum("fcr")::bigint as "fcr",
+      sum("zero_touch")::bigint as "zero_touch",
+      sum("touched")::bigint as "touched",
+      sum("reopened")::bigint as "reopened",
+      sum("escalated")::bigint as "escalated"
     from
-      "volume_rollup"
-    where
-      tenant_id = $1::uuid
+      gone
     group by
       "bucket",
       "team",
@@ -818,59 +659,43 @@ with
       "channel",
       "category",
       "policy"
-  ),
+    having
+      sum("solved") <> 0
+      or sum("fcr") <> 0
+      or sum("zero_touch") <> 0
+      or sum("touched") <> 0
+      or sum("reopened") <> 0
+      or sum("escalated") <> 0
+  ) s;
+
+select
+  count(*) as n
+from
+  "fcr_rollup"
+where
+  tenant_id = $1::uuid;
+
+select
+  count(*) as n
+from
+  "volume_rollup"
+where
+  tenant_id = $1::uuid;
+
+with
   gone as (
-    delete from "volume_rollup" t using (
-      select
-        *
-      from
-        groups
-      where
-        fold
-    ) f
+    delete from "volume_rollup"
     where
-      t.tenant_id = $2::uuid
-      and t."bucket" = f."bucket"
-      and t."team" = f."team"
-      and t."agent" = f."agent"
-      and t."priority" = f."priority"
-      and t."channel" = f."channel"
-      and t."category" = f."category"
-      and t."policy" = f."policy"
-    returning
-      t."bucket",
-      t."team",
-      t."agent",
-      t."priority",
-      t."channel",
-      t."category",
-      t."policy",
-      t."created",
-      t."solved",
-      t."reopens",
-      t."deleted"
-  ),
-  kept as (
-    insert into
-      "volume_rollup" (
-        tenant_id,
+      tenant_id = $1::uuid
+      and (
         "bucket",
         "team",
         "agent",
         "priority",
         "channel",
         "category",
-        "policy",
-        "created",
-        "solved",
-        "reopens",
-        "deleted"
-      )
-    select
-      $3::uuid,
-      *
-    from
-      (
+        "policy"
+      ) in (
         select
           "bucket",
           "team",
@@ -878,13 +703,11 @@ with
           "priority",
           "channel",
           "category",
-          "policy",
-          sum("created")::bigint as "created",
-          sum("solved")::bigint as "solved",
-          sum("reopens")::bigint as "reopens",
-          sum("deleted")::bigint as "deleted"
+          "policy"
         from
-          gone
+          "volume_rollup"
+        where
+          tenant_id = $2::uuid
         group by
           "bucket",
           "team",
@@ -894,37 +717,47 @@ with
           "category",
           "policy"
         having
-          sum("created") <> 0
-          or sum("solved") <> 0
-          or sum("reopens") <> 0
-          or sum("deleted") <> 0
-      ) s
+          count(*) > 1
+          or (
+            sum("created") = 0
+            and sum("solved") = 0
+            and sum("reopens") = 0
+            and sum("deleted") = 0
+          )
+      )
     returning
-      1
+      "bucket",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy",
+      "created",
+      "solved",
+      "reopens",
+      "deleted"
+  )
+insert into
+  "volume_rollup" (
+    tenant_id,
+    "bucket",
+    "team",
+    "agent",
+    "priority",
+    "channel",
+    "category",
+    "policy",
+    "created",
+    "solved",
+    "reopens",
+    "deleted"
   )
 select
+  $3::uuid,
+  s.*
+from
   (
-    select
-      coalesce(sum(n), 0)
-    from
-      groups
-  ) as before,
-  (
-    select
-      count(*)
-    from
-      groups
-    where
-      not fold
-  ) + (
-    select
-      count(*)
-    from
-      kept
-  ) as after;
-
-with
-  groups as (
     select
       "bucket",
       "team",
@@ -933,19 +766,12 @@ with
       "channel",
       "category",
       "policy",
-      count(*) as n,
-      count(*) > 1
-      or (
-        sum("contacts") = 0
-        and sum("talk_ms") = 0
-        and sum("hold_ms") = 0
-        and sum("wrap_ms") = 0
-        and sum("handle_ms") = 0
-      ) as fold
+      sum("created")::bigint as "created",
+      sum("solved")::bigint as "solved",
+      sum("reopens")::bigint as "reopens",
+      sum("deleted")::bigint as "deleted"
     from
-      "handle_time_rollup"
-    where
-      tenant_id = $1::uuid
+      gone
     group by
       "bucket",
       "team",
@@ -954,61 +780,41 @@ with
       "channel",
       "category",
       "policy"
-  ),
+    having
+      sum("created") <> 0
+      or sum("solved") <> 0
+      or sum("reopens") <> 0
+      or sum("deleted") <> 0
+  ) s;
+
+select
+  count(*) as n
+from
+  "volume_rollup"
+where
+  tenant_id = $1::uuid;
+
+select
+  count(*) as n
+from
+  "handle_time_rollup"
+where
+  tenant_id = $1::uuid;
+
+with
   gone as (
-    delete from "handle_time_rollup" t using (
-      select
-        *
-      from
-        groups
-      where
-        fold
-    ) f
+    delete from "handle_time_rollup"
     where
-      t.tenant_id = $2::uuid
-      and t."bucket" = f."bucket"
-      and t."team" = f."team"
-      and t."agent" = f."agent"
-      and t."priority" = f."priority"
-      and t."channel" = f."channel"
-      and t."category" = f."category"
-      and t."policy" = f."policy"
-    returning
-      t."bucket",
-      t."team",
-      t."agent",
-      t."priority",
-      t."channel",
-      t."category",
-      t."policy",
-      t."contacts",
-      t."talk_ms",
-      t."hold_ms",
-      t."wrap_ms",
-      t."handle_ms"
-  ),
-  kept as (
-    insert into
-      "handle_time_rollup" (
-        tenant_id,
+      tenant_id = $1::uuid
+      and (
         "bucket",
         "team",
         "agent",
         "priority",
         "channel",
         "category",
-        "policy",
-        "contacts",
-        "talk_ms",
-        "hold_ms",
-        "wrap_ms",
-        "handle_ms"
-      )
-    select
-      $3::uuid,
-      *
-    from
-      (
+        "policy"
+      ) in (
         select
           "bucket",
           "team",
@@ -1016,14 +822,11 @@ with
           "priority",
           "channel",
           "category",
-          "policy",
-          sum("contacts")::bigint as "contacts",
-          sum("talk_ms")::bigint as "talk_ms",
-          sum("hold_ms")::bigint as "hold_ms",
-          sum("wrap_ms")::bigint as "wrap_ms",
-          sum("handle_ms")::bigint as "handle_ms"
+          "policy"
         from
-          gone
+          "handle_time_rollup"
+        where
+          tenant_id = $2::uuid
         group by
           "bucket",
           "team",
@@ -1033,98 +836,101 @@ with
           "category",
           "policy"
         having
-          sum("contacts") <> 0
-          or sum("talk_ms") <> 0
-          or sum("hold_ms") <> 0
-          or sum("wrap_ms") <> 0
-          or sum("handle_ms") <> 0
-      ) s
+          count(*) > 1
+          or (
+            sum("contacts") = 0
+            and sum("talk_ms") = 0
+            and sum("hold_ms") = 0
+            and sum("wrap_ms") = 0
+            and sum("handle_ms") = 0
+          )
+      )
     returning
-      1
-  )
-select
-  (
-    select
-      coalesce(sum(n), 0)
-    from
-      groups
-  ) as before,
-  (
-    select
-      count(*)
-    from
-      groups
-    where
-      not fold
-  ) + (
-    select
-      count(*)
-    from
-      kept
-  ) as after;
-
-with
-  groups as (
-    select
       "bucket",
-      "from_tier",
       "team",
       "agent",
       "priority",
       "channel",
       "category",
       "policy",
-      count(*) as n,
-      count(*) > 1
-      or (sum("escalations") = 0) as fold
+      "contacts",
+      "talk_ms",
+      "hold_ms",
+      "wrap_ms",
+      "handle_ms"
+  )
+insert into
+  "handle_time_rollup" (
+    tenant_id,
+    "bucket",
+    "team",
+    "agent",
+    "priority",
+    "channel",
+    "category",
+    "policy",
+    "contacts",
+    "talk_ms",
+    "hold_ms",
+    "wrap_ms",
+    "handle_ms"
+  )
+select
+  $3::uuid,
+  s.*
+from
+  (
+    select
+      "bucket",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy",
+      sum("contacts")::bigint as "contacts",
+      sum("talk_ms")::bigint as "talk_ms",
+      sum("hold_ms")::bigint as "hold_ms",
+      sum("wrap_ms")::bigint as "wrap_ms",
+      sum("handle_ms")::bigint as "handle_ms"
     from
-      "escalation_rollup"
-    where
-      tenant_id = $1::uuid
+      gone
     group by
       "bucket",
-      "from_tier",
       "team",
       "agent",
       "priority",
       "channel",
       "category",
       "policy"
-  ),
+    having
+      sum("contacts") <> 0
+      or sum("talk_ms") <> 0
+      or sum("hold_ms") <> 0
+      or sum("wrap_ms") <> 0
+      or sum("handle_ms") <> 0
+  ) s;
+
+select
+  count(*) as n
+from
+  "handle_time_rollup"
+where
+  tenant_id = $1::uuid;
+
+select
+  count(*) as n
+from
+  "escalation_rollup"
+where
+  tenant_id = $1::uuid;
+
+with
   gone as (
-    delete from "escalation_rollup" t using (
-      select
-        *
-      from
-        groups
-      where
-        fold
-    ) f
+    delete from "escalation_rollup"
     where
-      t.tenant_id = $2::uuid
-      and t."bucket" = f."bucket"
-      and t."from_tier" = f."from_tier"
-      and t."team" = f."team"
-      and t."agent" = f."agent"
-      and t."priority" = f."priority"
-      and t."channel" = f."channel"
-      and t."category" = f."category"
-      and t."policy" = f."policy"
-    returning
-      t."bucket",
-      t."from_tier",
-      t."team",
-      t."agent",
-      t."priority",
-      t."channel",
-      t."category",
-      t."policy",
-      t."escalations"
-  ),
-  kept as (
-    insert into
-      "escalation_rollup" (
-        tenant_id,
+      tenant_id = $1::uuid
+      and (
         "bucket",
         "from_tier",
         "team",
@@ -1132,14 +938,8 @@ with
         "priority",
         "channel",
         "category",
-        "policy",
-        "escalations"
-      )
-    select
-      $3::uuid,
-      *
-    from
-      (
+        "policy"
+      ) in (
         select
           "bucket",
           "from_tier",
@@ -1148,10 +948,11 @@ with
           "priority",
           "channel",
           "category",
-          "policy",
-          sum("escalations")::bigint as "escalations"
+          "policy"
         from
-          gone
+          "escalation_rollup"
+        where
+          tenant_id = $2::uuid
         group by
           "bucket",
           "from_tier",
@@ -1162,104 +963,91 @@ with
           "category",
           "policy"
         having
-          sum("escalations") <> 0
-      ) s
+          count(*) > 1
+          or (sum("escalations") = 0)
+      )
     returning
-      1
-  )
-select
-  (
-    select
-      coalesce(sum(n), 0)
-    from
-      groups
-  ) as before,
-  (
-    select
-      count(*)
-    from
-      groups
-    where
-      not fold
-  ) + (
-    select
-      count(*)
-    from
-      kept
-  ) as after;
-
-with
-  groups as (
-    select
       "bucket",
+      "from_tier",
       "team",
       "agent",
       "priority",
       "channel",
       "category",
       "policy",
-      count(*) as n,
-      count(*) > 1
-      or (sum("reassignments") = 0) as fold
+      "escalations"
+  )
+insert into
+  "escalation_rollup" (
+    tenant_id,
+    "bucket",
+    "from_tier",
+    "team",
+    "agent",
+    "priority",
+    "channel",
+    "category",
+    "policy",
+    "escalations"
+  )
+select
+  $3::uuid,
+  s.*
+from
+  (
+    select
+      "bucket",
+      "from_tier",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy",
+      sum("escalations")::bigint as "escalations"
     from
-      "reassignment_rollup"
-    where
-      tenant_id = $1::uuid
+      gone
     group by
       "bucket",
+      "from_tier",
       "team",
       "agent",
       "priority",
       "channel",
       "category",
       "policy"
-  ),
+    having
+      sum("escalations") <> 0
+  ) s;
+
+select
+  count(*) as n
+from
+  "escalation_rollup"
+where
+  tenant_id = $1::uuid;
+
+select
+  count(*) as n
+from
+  "reassignment_rollup"
+where
+  tenant_id = $1::uuid;
+
+with
   gone as (
-    delete from "reassignment_rollup" t using (
-      select
-        *
-      from
-        groups
-      where
-        fold
-    ) f
+    delete from "reassignment_rollup"
     where
-      t.tenant_id = $2::uuid
-      and t."bucket" = f."bucket"
-      and t."team" = f."team"
-      and t."agent" = f."agent"
-      and t."priority" = f."priority"
-      and t."channel" = f."channel"
-      and t."category" = f."category"
-      and t."policy" = f."policy"
-    returning
-      t."bucket",
-      t."team",
-      t."agent",
-      t."priority",
-      t."channel",
-      t."category",
-      t."policy",
-      t."reassignments"
-  ),
-  kept as (
-    insert into
-      "reassignment_rollup" (
-        tenant_id,
+      tenant_id = $1::uuid
+      and (
         "bucket",
         "team",
         "agent",
         "priority",
         "channel",
         "category",
-        "policy",
-        "reassignments"
-      )
-    select
-      $3::uuid,
-      *
-    from
-      (
+        "policy"
+      ) in (
         select
           "bucket",
           "team",
@@ -1267,10 +1055,11 @@ with
           "priority",
           "channel",
           "category",
-          "policy",
-          sum("reassignments")::bigint as "reassignments"
+          "policy"
         from
-          gone
+          "reassignment_rollup"
+        where
+          tenant_id = $2::uuid
         group by
           "bucket",
           "team",
@@ -1280,34 +1069,36 @@ with
           "category",
           "policy"
         having
-          sum("reassignments") <> 0
-      ) s
+          count(*) > 1
+          or (sum("reassignments") = 0)
+      )
     returning
-      1
+      "bucket",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy",
+      "reassignments"
+  )
+insert into
+  "reassignment_rollup" (
+    tenant_id,
+    "bucket",
+    "team",
+    "agent",
+    "priority",
+    "channel",
+    "category",
+    "policy",
+    "reassignments"
   )
 select
+  $3::uuid,
+  s.*
+from
   (
-    select
-      coalesce(sum(n), 0)
-    from
-      groups
-  ) as before,
-  (
-    select
-      count(*)
-    from
-      groups
-    where
-      not fold
-  ) + (
-    select
-      count(*)
-    from
-      kept
-  ) as after;
-
-with
-  groups as (
     select
       "bucket",
       "team",
@@ -1316,16 +1107,9 @@ with
       "channel",
       "category",
       "policy",
-      count(*) as n,
-      count(*) > 1
-      or (
-        sum("entered") = 0
-        and sum("left") = 0
-      ) as fold
+      sum("reassignments")::bigint as "reassignments"
     from
-      "backlog_flow_rollup"
-    where
-      tenant_id = $1::uuid
+      gone
     group by
       "bucket",
       "team",
@@ -1334,55 +1118,38 @@ with
       "channel",
       "category",
       "policy"
-  ),
+    having
+      sum("reassignments") <> 0
+  ) s;
+
+select
+  count(*) as n
+from
+  "reassignment_rollup"
+where
+  tenant_id = $1::uuid;
+
+select
+  count(*) as n
+from
+  "backlog_flow_rollup"
+where
+  tenant_id = $1::uuid;
+
+with
   gone as (
-    delete from "backlog_flow_rollup" t using (
-      select
-        *
-      from
-        groups
-      where
-        fold
-    ) f
+    delete from "backlog_flow_rollup"
     where
-      t.tenant_id = $2::uuid
-      and t."bucket" = f."bucket"
-      and t."team" = f."team"
-      and t."agent" = f."agent"
-      and t."priority" = f."priority"
-      and t."channel" = f."channel"
-      and t."category" = f."category"
-      and t."policy" = f."policy"
-    returning
-      t."bucket",
-      t."team",
-      t."agent",
-      t."priority",
-      t."channel",
-      t."category",
-      t."policy",
-      t."entered",
-      t."left"
-  ),
-  kept as (
-    insert into
-      "backlog_flow_rollup" (
-        tenant_id,
+      tenant_id = $1::uuid
+      and (
         "bucket",
         "team",
         "agent",
         "priority",
         "channel",
         "category",
-        "policy",
-        "entered",
-        "left"
-      )
-    select
-      $3::uuid,
-      *
-    from
-      (
+        "policy"
+      ) in (
         select
           "bucket",
           "team",
@@ -1390,11 +1157,11 @@ with
           "priority",
           "channel",
           "category",
-          "policy",
-          sum("entered")::bigint as "entered",
-          sum("left")::bigint as "left"
+          "policy"
         from
-          gone
+          "backlog_flow_rollup"
+        where
+          tenant_id = $2::uuid
         group by
           "bucket",
           "team",
@@ -1404,99 +1171,86 @@ with
           "category",
           "policy"
         having
-          sum("entered") <> 0
-          or sum("left") <> 0
-      ) s
+          count(*) > 1
+          or (
+            sum("entered") = 0
+            and sum("left") = 0
+          )
+      )
     returning
-      1
+      "bucket",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy",
+      "entered",
+      "left"
+  )
+insert into
+  "backlog_flow_rollup" (
+    tenant_id,
+    "bucket",
+    "team",
+    "agent",
+    "priority",
+    "channel",
+    "category",
+    "policy",
+    "entered",
+    "left"
   )
 select
+  $3::uuid,
+  s.*
+from
   (
-    select
-      coalesce(sum(n), 0)
-    from
-      groups
-  ) as before,
-  (
-    select
-      count(*)
-    from
-      groups
-    where
-      not fold
-  ) + (
-    select
-      count(*)
-    from
-      kept
-  ) as after;
-
-with
-  groups as (
     select
       "bucket",
-      "metric",
       "team",
       "agent",
       "priority",
       "channel",
       "category",
       "policy",
-      "bin",
-      count(*) as n,
-      count(*) > 1
-      or (sum("n") = 0) as fold
+      sum("entered")::bigint as "entered",
+      sum("left")::bigint as "left"
     from
-      "sla_sketch_rollup"
-    where
-      tenant_id = $1::uuid
+      gone
     group by
       "bucket",
-      "metric",
       "team",
       "agent",
       "priority",
       "channel",
       "category",
-      "policy",
-      "bin"
-  ),
+      "policy"
+    having
+      sum("entered") <> 0
+      or sum("left") <> 0
+  ) s;
+
+select
+  count(*) as n
+from
+  "backlog_flow_rollup"
+where
+  tenant_id = $1::uuid;
+
+select
+  count(*) as n
+from
+  "sla_sketch_rollup"
+where
+  tenant_id = $1::uuid;
+
+with
   gone as (
-    delete from "sla_sketch_rollup" t using (
-      select
-        *
-      from
-        groups
-      where
-        fold
-    ) f
+    delete from "sla_sketch_rollup"
     where
-      t.tenant_id = $2::uuid
-      and t."bucket" = f."bucket"
-      and t."metric" = f."metric"
-      and t."team" = f."team"
-      and t."agent" = f."agent"
-      and t."priority" = f."priority"
-      and t."channel" = f."channel"
-      and t."category" = f."category"
-      and t."policy" = f."policy"
-      and t."bin" = f."bin"
-    returning
-      t."bucket",
-      t."metric",
-      t."team",
-      t."agent",
-      t."priority",
-      t."channel",
-      t."category",
-      t."policy",
-      t."bin",
-      t."n"
-  ),
-  kept as (
-    insert into
-      "sla_sketch_rollup" (
-        tenant_id,
+      tenant_id = $1::uuid
+      and (
         "bucket",
         "metric",
         "team",
@@ -1505,14 +1259,8 @@ with
         "channel",
         "category",
         "policy",
-        "bin",
-        "n"
-      )
-    select
-      $3::uuid,
-      *
-    from
-      (
+        "bin"
+      ) in (
         select
           "bucket",
           "metric",
@@ -1522,10 +1270,11 @@ with
           "channel",
           "category",
           "policy",
-          "bin",
-          sum("n")::bigint as "n"
+          "bin"
         from
-          gone
+          "sla_sketch_rollup"
+        where
+          tenant_id = $2::uuid
         group by
           "bucket",
           "metric",
@@ -1537,34 +1286,151 @@ with
           "policy",
           "bin"
         having
-          sum("n") <> 0
-      ) s
+          count(*) > 1
+          or (sum("n") = 0)
+      )
     returning
-      1
+      "bucket",
+      "metric",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy",
+      "bin",
+      "n"
+  )
+insert into
+  "sla_sketch_rollup" (
+    tenant_id,
+    "bucket",
+    "metric",
+    "team",
+    "agent",
+    "priority",
+    "channel",
+    "category",
+    "policy",
+    "bin",
+    "n"
   )
 select
+  $3::uuid,
+  s.*
+from
   (
     select
-      coalesce(sum(n), 0)
+      "bucket",
+      "metric",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy",
+      "bin",
+      sum("n")::bigint as "n"
     from
-      groups
-  ) as before,
-  (
-    select
-      count(*)
-    from
-      groups
-    where
-      not fold
-  ) + (
-    select
-      count(*)
-    from
-      kept
-  ) as after;
+      gone
+    group by
+      "bucket",
+      "metric",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy",
+      "bin"
+    having
+      sum("n") <> 0
+  ) s;
+
+select
+  count(*) as n
+from
+  "sla_sketch_rollup"
+where
+  tenant_id = $1::uuid;
+
+select
+  count(*) as n
+from
+  "handle_sketch_rollup"
+where
+  tenant_id = $1::uuid;
 
 with
-  groups as (
+  gone as (
+    delete from "handle_sketch_rollup"
+    where
+      tenant_id = $1::uuid
+      and (
+        "bucket",
+        "team",
+        "agent",
+        "priority",
+        "channel",
+        "category",
+        "policy",
+        "bin"
+      ) in (
+        select
+          "bucket",
+          "team",
+          "agent",
+          "priority",
+          "channel",
+          "category",
+          "policy",
+          "bin"
+        from
+          "handle_sketch_rollup"
+        where
+          tenant_id = $2::uuid
+        group by
+          "bucket",
+          "team",
+          "agent",
+          "priority",
+          "channel",
+          "category",
+          "policy",
+          "bin"
+        having
+          count(*) > 1
+          or (sum("n") = 0)
+      )
+    returning
+      "bucket",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy",
+      "bin",
+      "n"
+  )
+insert into
+  "handle_sketch_rollup" (
+    tenant_id,
+    "bucket",
+    "team",
+    "agent",
+    "priority",
+    "channel",
+    "category",
+    "policy",
+    "bin",
+    "n"
+  )
+select
+  $3::uuid,
+  s.*
+from
+  (
     select
       "bucket",
       "team",
@@ -1574,13 +1440,9 @@ with
       "category",
       "policy",
       "bin",
-      count(*) as n,
-      count(*) > 1
-      or (sum("n") = 0) as fold
+      sum("n")::bigint as "n"
     from
-      "handle_sketch_rollup"
-    where
-      tenant_id = $1::uuid
+      gone
     group by
       "bucket",
       "team",
@@ -1590,103 +1452,16 @@ with
       "category",
       "policy",
       "bin"
-  ),
-  gone as (
-    delete from "handle_sketch_rollup" t using (
-      select
-        *
-      from
-        groups
-      where
-        fold
-    ) f
-    where
-      t.tenant_id = $2::uuid
-      and t."bucket" = f."bucket"
-      and t."team" = f."team"
-      and t."agent" = f."agent"
-      and t."priority" = f."priority"
-      and t."channel" = f."channel"
-      and t."category" = f."category"
-      and t."policy" = f."policy"
-      and t."bin" = f."bin"
-    returning
-      t."bucket",
-      t."team",
-      t."agent",
-      t."priority",
-      t."channel",
-      t."category",
-      t."policy",
-      t."bin",
-      t."n"
-  ),
-  kept as (
-    insert into
-      "handle_sketch_rollup" (
-        tenant_id,
-        "bucket",
-        "team",
-        "agent",
-        "priority",
-        "channel",
-        "category",
-        "policy",
-        "bin",
-        "n"
-      )
-    select
-      $3::uuid,
-      *
-    from
-      (
-        select
-          "bucket",
-          "team",
-          "agent",
-          "priority",
-          "channel",
-          "category",
-          "policy",
-          "bin",
-          sum("n")::bigint as "n"
-        from
-          gone
-        group by
-          "bucket",
-          "team",
-          "agent",
-          "priority",
-          "channel",
-          "category",
-          "policy",
-          "bin"
-        having
-          sum("n") <> 0
-      ) s
-    returning
-      1
-  )
+    having
+      sum("n") <> 0
+  ) s;
+
 select
-  (
-    select
-      coalesce(sum(n), 0)
-    from
-      groups
-  ) as before,
-  (
-    select
-      count(*)
-    from
-      groups
-    where
-      not fold
-  ) + (
-    select
-      count(*)
-    from
-      kept
-  ) as after;
+  count(*) as n
+from
+  "handle_sketch_rollup"
+where
+  tenant_id = $1::uuid;
 
 insert into
   tenant_data_version (tenant_id, version)

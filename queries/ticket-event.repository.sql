@@ -94,39 +94,18 @@ insert into
     data,
     content_hash
   )
-select
-  $1::uuid,
-  u.event_id,
-  u.ticket_id,
-  u.type,
-  u.occurred_at,
-  u.actor_type,
-  u.actor_id,
-  u.data::jsonb,
-  decode(u.content_hash, 'hex')
-from
-  unnest(
-    $2::text[],
-    $3::text[],
-    $4::text[],
-    $5::timestamptz[],
-    $6::text[],
-    $7::text[],
-    $8::text[],
-    $9::text[]
-  ) with ordinality as u (
-    event_id,
-    ticket_id,
-    type,
-    occurred_at,
-    actor_type,
-    actor_id,
-    data,
-    content_hash,
-    ord
+values
+  (
+    $1::uuid,
+    $2::text,
+    $3::text,
+    $4::text,
+    $5::timestamptz,
+    $6::text,
+    $7::text,
+    $8::text::jsonb,
+    decode($9::text, 'hex')
   )
-order by
-  u.ord
 on conflict (tenant_id, event_id) do nothing
 returning
   event_id,

@@ -22,12 +22,8 @@ order by
 -- recordFoldFailures
 insert into
   ticket_fold_failure (tenant_id, ticket_id, error)
-select
-  $1::uuid,
-  x.id,
-  x.error
-from
-  unnest($2::text[], $3::text[]) as x (id, error)
+values
+  ($1::uuid, $2::text, $3::text)
 on conflict (tenant_id, ticket_id) do update
 set
   error = excluded.error,

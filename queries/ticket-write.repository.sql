@@ -24,47 +24,49 @@ insert into
     rev,
     updated_at
   )
-select
-  $1::uuid,
-  x.ticket_id,
-  x.contributions,
-  x.derived,
-  x.status,
-  x.priority,
-  x.channel,
-  x.team,
-  x.assignee_id,
-  x.category,
-  x.created_at,
-  x.deleted,
-  x.first_solved_at,
-  x.policy_id,
-  x.last_occurred_at,
-  x.last_seq,
-  x.config_revision,
-  pg_current_xact_id(),
-  now()
-from
-  json_to_recordset($2::json) as x (
-    ticket_id text,
-    contributions json,
-    derived json,
-    status text,
-    priority text,
-    channel text,
-    team text,
-    assignee_id text,
-    category text,
-    created_at timestamptz,
-    deleted boolean,
-    first_solved_at timestamptz,
-    policy_id text,
-    last_occurred_at timestamptz,
-    last_seq bigint,
-    config_revision bigint
+values
+  (
+    $1::uuid,
+    $2::text,
+    $3::json,
+    $4::json,
+    $5::text,
+    $6::text,
+    $7::text,
+    $8::text,
+    $9::text,
+    $10::text,
+    $11::timestamptz,
+    $12::boolean,
+    $13::timestamptz,
+    $14::text,
+    $15::timestamptz,
+    $16::bigint,
+    $17::bigint,
+    pg_current_xact_id(),
+    now()
+  ),
+  (
+    $18::uuid,
+    $19::text,
+    $20::json,
+    $21::json,
+    $22::text,
+    $23::text,
+    $24::text,
+    $25::text,
+    $26::text,
+    $27::text,
+    $28::timestamptz,
+    $29::boolean,
+    $30::timestamptz,
+    $31::text,
+    $32::timestamptz,
+    $33::bigint,
+    $34::bigint,
+    pg_current_xact_id(),
+    now()
   )
-order by
-  x.ticket_id
 on conflict (tenant_id, ticket_id) do nothing
 returning
   ticket_id;
@@ -147,47 +149,49 @@ insert into
     rev,
     updated_at
   )
-select
-  $1::uuid,
-  x.ticket_id,
-  x.contributions,
-  x.derived,
-  x.status,
-  x.priority,
-  x.channel,
-  x.team,
-  x.assignee_id,
-  x.category,
-  x.created_at,
-  x.deleted,
-  x.first_solved_at,
-  x.policy_id,
-  x.last_occurred_at,
-  x.last_seq,
-  x.config_revision,
-  pg_current_xact_id(),
-  now()
-from
-  json_to_recordset($2::json) as x (
-    ticket_id text,
-    contributions json,
-    derived json,
-    status text,
-    priority text,
-    channel text,
-    team text,
-    assignee_id text,
-    category text,
-    created_at timestamptz,
-    deleted boolean,
-    first_solved_at timestamptz,
-    policy_id text,
-    last_occurred_at timestamptz,
-    last_seq bigint,
-    config_revision bigint
+values
+  (
+    $1::uuid,
+    $2::text,
+    $3::json,
+    $4::json,
+    $5::text,
+    $6::text,
+    $7::text,
+    $8::text,
+    $9::text,
+    $10::text,
+    $11::timestamptz,
+    $12::boolean,
+    $13::timestamptz,
+    $14::text,
+    $15::timestamptz,
+    $16::bigint,
+    $17::bigint,
+    pg_current_xact_id(),
+    now()
+  ),
+  (
+    $18::uuid,
+    $19::text,
+    $20::json,
+    $21::json,
+    $22::text,
+    $23::text,
+    $24::text,
+    $25::text,
+    $26::text,
+    $27::text,
+    $28::timestamptz,
+    $29::boolean,
+    $30::timestamptz,
+    $31::text,
+    $32::timestamptz,
+    $33::bigint,
+    $34::bigint,
+    pg_current_xact_id(),
+    now()
   )
-order by
-  x.ticket_id
 on conflict (tenant_id, ticket_id) do nothing
 returning
   ticket_id;
@@ -246,13 +250,8 @@ returning
 
 insert into
   report_row_deleted (tenant_id, report, ticket_id, row_key)
-select
-  $1::uuid,
-  $2,
-  x.ticket_id,
-  x.row_key
-from
-  unnest($3::text[], $4::text[]) as x (ticket_id, row_key)
+values
+  ($1::uuid, $2::text, $3::text, $4::text)
 on conflict (tenant_id, report, ticket_id, row_key) do update
 set
   rev = excluded.rev;
@@ -292,58 +291,60 @@ insert into
     "channel",
     "category"
   )
-select
-  $1::uuid,
-  "ticket_id",
-  "metric",
-  "cycle",
-  "policy_id",
-  "policy_version",
-  "calendar_id",
-  "status",
-  "stop_reason",
-  "started_at",
-  "stopped_at",
-  "target_seconds",
-  "elapsed_business_seconds",
-  "elapsed_calendar_seconds",
-  "paused_calendar_seconds",
-  "running_since",
-  "due_at",
-  "at_risk_at",
-  "breached_at",
-  "decided_at",
-  "team",
-  "agent",
-  "priority",
-  "channel",
-  "category"
-from
-  jsonb_to_recordset($2::jsonb) as x (
-    "ticket_id" text,
-    "metric" text,
-    "cycle" int,
-    "policy_id" text,
-    "policy_version" int,
-    "calendar_id" text,
-    "status" text,
-    "stop_reason" text,
-    "started_at" timestamptz,
-    "stopped_at" timestamptz,
-    "target_seconds" float8,
-    "elapsed_business_seconds" float8,
-    "elapsed_calendar_seconds" float8,
-    "paused_calendar_seconds" float8,
-    "running_since" timestamptz,
-    "due_at" timestamptz,
-    "at_risk_at" timestamptz,
-    "breached_at" timestamptz,
-    "decided_at" timestamptz,
-    "team" text,
-    "agent" text,
-    "priority" text,
-    "channel" text,
-    "category" text
+values
+  (
+    $1::uuid,
+    $2::text,
+    $3::text,
+    $4::int,
+    $5::text,
+    $6::int,
+    $7::text,
+    $8::text,
+    $9::text,
+    $10::timestamptz,
+    $11::timestamptz,
+    $12::float8,
+    $13::float8,
+    $14::float8,
+    $15::float8,
+    $16::timestamptz,
+    $17::timestamptz,
+    $18::timestamptz,
+    $19::timestamptz,
+    $20::timestamptz,
+    $21::text,
+    $22::text,
+    $23::text,
+    $24::text,
+    $25::text
+  ),
+  (
+    $26::uuid,
+    $27::text,
+    $28::text,
+    $29::int,
+    $30::text,
+    $31::int,
+    $32::text,
+    $33::text,
+    $34::text,
+    $35::timestamptz,
+    $36::timestamptz,
+    $37::float8,
+    $38::float8,
+    $39::float8,
+    $40::float8,
+    $41::timestamptz,
+    $42::timestamptz,
+    $43::timestamptz,
+    $44::timestamptz,
+    $45::timestamptz,
+    $46::text,
+    $47::text,
+    $48::text,
+    $49::text,
+    $50::text
   )
 on conflict ("tenant_id", "ticket_id", "metric", "cycle") do update
 set
@@ -380,13 +381,8 @@ returning
 
 insert into
   report_row_deleted (tenant_id, report, ticket_id, row_key)
-select
-  $1::uuid,
-  $2,
-  x.ticket_id,
-  x.row_key
-from
-  unnest($3::text[], $4::text[]) as x (ticket_id, row_key)
+values
+  ($1::uuid, $2::text, $3::text, $4::text)
 on conflict (tenant_id, report, ticket_id, row_key) do update
 set
   rev = excluded.rev;
@@ -415,38 +411,40 @@ insert into
     "wrap_seconds",
     "handle_seconds"
   )
-select
-  $1::uuid,
-  "ticket_id",
-  "n",
-  "ended_at",
-  "started_at",
-  "agent_id",
-  "channel",
-  "team",
-  "priority",
-  "category",
-  "policy_id",
-  "talk_seconds",
-  "hold_seconds",
-  "wrap_seconds",
-  "handle_seconds"
-from
-  jsonb_to_recordset($2::jsonb) as x (
-    "ticket_id" text,
-    "n" int,
-    "ended_at" timestamptz,
-    "started_at" timestamptz,
-    "agent_id" text,
-    "channel" text,
-    "team" text,
-    "priority" text,
-    "category" text,
-    "policy_id" text,
-    "talk_seconds" float8,
-    "hold_seconds" float8,
-    "wrap_seconds" float8,
-    "handle_seconds" float8
+values
+  (
+    $1::uuid,
+    $2::text,
+    $3::int,
+    $4::timestamptz,
+    $5::timestamptz,
+    $6::text,
+    $7::text,
+    $8::text,
+    $9::text,
+    $10::text,
+    $11::text,
+    $12::float8,
+    $13::float8,
+    $14::float8,
+    $15::float8
+  ),
+  (
+    $16::uuid,
+    $17::text,
+    $18::int,
+    $19::timestamptz,
+    $20::timestamptz,
+    $21::text,
+    $22::text,
+    $23::text,
+    $24::text,
+    $25::text,
+    $26::text,
+    $27::float8,
+    $28::float8,
+    $29::float8,
+    $30::float8
   )
 on conflict ("tenant_id", "ticket_id", "n") do update
 set
@@ -474,13 +472,8 @@ returning
 
 insert into
   report_row_deleted (tenant_id, report, ticket_id, row_key)
-select
-  $1::uuid,
-  $2,
-  x.ticket_id,
-  x.row_key
-from
-  unnest($3::text[], $4::text[]) as x (ticket_id, row_key)
+values
+  ($1::uuid, $2::text, $3::text, $4::text)
 on conflict (tenant_id, report, ticket_id, row_key) do update
 set
   rev = excluded.rev;
@@ -508,36 +501,38 @@ insert into
     "calendar_id",
     "created_at"
   )
-select
-  $1::uuid,
-  "ticket_id",
-  "n",
-  "valid_from",
-  "valid_to",
-  "status",
-  "team",
-  "agent",
-  "priority",
-  "category",
-  "channel",
-  "policy_id",
-  "calendar_id",
-  "created_at"
-from
-  jsonb_to_recordset($2::jsonb) as x (
-    "ticket_id" text,
-    "n" int,
-    "valid_from" timestamptz,
-    "valid_to" timestamptz,
-    "status" text,
-    "team" text,
-    "agent" text,
-    "priority" text,
-    "category" text,
-    "channel" text,
-    "policy_id" text,
-    "calendar_id" text,
-    "created_at" timestamptz
+values
+  (
+    $1::uuid,
+    $2::text,
+    $3::int,
+    $4::timestamptz,
+    $5::timestamptz,
+    $6::text,
+    $7::text,
+    $8::text,
+    $9::text,
+    $10::text,
+    $11::text,
+    $12::text,
+    $13::text,
+    $14::timestamptz
+  ),
+  (
+    $15::uuid,
+    $16::text,
+    $17::int,
+    $18::timestamptz,
+    $19::timestamptz,
+    $20::text,
+    $21::text,
+    $22::text,
+    $23::text,
+    $24::text,
+    $25::text,
+    $26::text,
+    $27::text,
+    $28::timestamptz
   )
 on conflict ("tenant_id", "ticket_id", "n") do update
 set
@@ -608,13 +603,8 @@ returning
 
 insert into
   report_row_deleted (tenant_id, report, ticket_id, row_key)
-select
-  $1::uuid,
-  $2,
-  x.ticket_id,
-  x.row_key
-from
-  unnest($3::text[], $4::text[]) as x (ticket_id, row_key)
+values
+  ($1::uuid, $2::text, $3::text, $4::text)
 on conflict (tenant_id, report, ticket_id, row_key) do update
 set
   rev = excluded.rev;
@@ -666,13 +656,8 @@ returning
 
 insert into
   report_row_deleted (tenant_id, report, ticket_id, row_key)
-select
-  $1::uuid,
-  $2,
-  x.ticket_id,
-  x.row_key
-from
-  unnest($3::text[], $4::text[]) as x (ticket_id, row_key)
+values
+  ($1::uuid, $2::text, $3::text, $4::text)
 on conflict (tenant_id, report, ticket_id, row_key) do update
 set
   rev = excluded.rev;
@@ -713,13 +698,8 @@ returning
 
 insert into
   report_row_deleted (tenant_id, report, ticket_id, row_key)
-select
-  $1::uuid,
-  $2,
-  x.ticket_id,
-  x.row_key
-from
-  unnest($3::text[], $4::text[]) as x (ticket_id, row_key)
+values
+  ($1::uuid, $2::text, $3::text, $4::text)
 on conflict (tenant_id, report, ticket_id, row_key) do update
 set
   rev = excluded.rev;

@@ -151,7 +151,7 @@ export function ticketCopyLine(w: TicketWrite, rev: string): string {
   ].join('\t');
 }
 
-/** A column type, as `jsonb_to_recordset` and the key arrays of a delete read it. */
+/** A column type, as an upsert's VALUES casts it and the key arrays of a delete read it. */
 export type PgType = 'text' | 'int' | 'float8' | 'timestamptz';
 
 /** A derived table's column: its type, and its value for the `n`-th row `row` of the ticket `w`. */
@@ -268,8 +268,11 @@ interface RowCodec {
   columns: ReadonlyArray<readonly [string, PgType]>;
   /** The ticket's rows as JSON objects (what `verify` compares). */
   rows: (w: TicketWrite) => Array<Record<string, unknown>>;
-  /** The same as JSON texts (what the upsert sends), without building the objects. */
-  json: (w: TicketWrite) => string[];
+  /**
+   * The same rows' values in `columns` order, as the upsert sends them (an instant as its ISO
+   * text), without building the objects.
+   */
+  values: (w: TicketWrite) => unknown[][];
   /** The ticket's rows as COPY lines, in `rows` order. */
   lines: (w: TicketWrite) => string[];
 }
@@ -298,7 +301,21 @@ function rowCodec<R>(
   return {
     columns: [['ticket_id', 'text'], ...entries.map(([name, c]) => [name, c.type] as const)],
     rows: (w) => texts(w).map((text) => JSON.parse(text) as Record<string, unknown>),
-    json: texts,
+    values: (w) =>
+      rowsOf(w).map((row, n) => {
+        const out = new Array<unknown>(gets.length + 1);
+        out[0] = w.ticketId;
+        for (let i = 0; i < gets.length; i++) {
+          const v = gets[i]!(row, n, w);
+          out[i + 1] =
+            v === null || v === undefined
+              ? null
+              : types[i] === 'timestamptz'
+                ? isoString(v as number)
+                : v;
+        }
+        return out;
+      }),
     // Array joins, not template concatenation: each line is one flat string at once (the cache
     // keeps it, and joins of ropes pay for flattening them later).
     lines: (w) => {

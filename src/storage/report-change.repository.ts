@@ -6,6 +6,16 @@ import { sql, type Kysely } from 'kysely';
 import type { Contribution } from '../core/aggregate/index.js';
 import { hasNonZero } from './rollup.repository.js';
 import type { DB } from './schema.js';
+import { insertValues, type ValuesColumn } from './values-rows.js';
+
+/** report_rollup_change's columns as sent: the bucket as epoch ms. */
+const CHANGE_COLUMNS: readonly ValuesColumn[] = [
+  'uuid',
+  (ms) => sql`to_timestamp(${ms}::float8 / 1000.0)`,
+  'text',
+  'text',
+  'text',
+];
 
 /**
  * Records which 15-minute buckets × team × priority × channel this transaction's rollup deltas
@@ -17,10 +27,7 @@ export async function recordRollupChanges(
   deltas: readonly Contribution[],
 ): Promise<void> {
   const seen = new Set<string>();
-  const buckets: number[] = [];
-  const teams: string[] = [];
-  const priorities: string[] = [];
-  const channels: string[] = [];
+  const keys: Array<[number, string, string, string]> = [];
   for (const c of deltas) {
     if (!hasNonZero(c)) continue;
     const d = c.dims as { team?: string | null; priority?: string | null; channel?: string | null };
@@ -30,15 +37,16 @@ export async function recordRollupChanges(
     const key = `${c.bucket}\u0000${team}\u0000${priority}\u0000${channel}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    buckets.push(c.bucket);
-    teams.push(team);
-    priorities.push(priority);
-    channels.push(channel);
+    keys.push([c.bucket, team, priority, channel]);
   }
-  if (buckets.length === 0) return;
-  await sql`
-    insert into report_rollup_change (tenant_id, bucket, team, priority, channel)
-    select ${tenantId}::uuid, to_timestamp(x.b / 1000.0), x.team, x.priority, x.channel
-    from unnest(${buckets}::float8[], ${teams}::text[], ${priorities}::text[], ${channels}::text[])
-      as x(b, team, priority, channel)`.execute(db);
+  if (keys.length === 0) return;
+  await insertValues(
+    db,
+    keys,
+    CHANGE_COLUMNS,
+    (k) => [tenantId, ...k],
+    (values) => sql`
+      insert into report_rollup_change (tenant_id, bucket, team, priority, channel)
+      values ${values}`,
+  );
 }

@@ -15,6 +15,7 @@ import { bumpDataVersion } from './data-version.repository.js';
 import type { CopyIn } from './database.js';
 import type { DB } from './schema.js';
 import { isoString } from './iso-string.js';
+import { insertValues } from './values-rows.js';
 
 const BASE_DIMS = ['team', 'agent', 'priority', 'channel', 'category', 'policy'] as const;
 
@@ -81,51 +82,11 @@ function remembered<K, V>(compute: (key: K) => V): (key: K) => V {
   };
 }
 
-/** JSON text of a string. */
-const quoted = remembered((value: string) => JSON.stringify(value));
 /** A dimension value as a COPY field ('' when missing). */
 const copyDimText = remembered((text: string) => copyField(text));
 const copyDim = (value: unknown) => copyDimText(dimText(value));
 /** Bucket starts as ISO text. */
 const bucketText = remembered((bucket: number) => isoString(bucket));
-
-/** `,"name":` of each column, per spec. */
-const columnPrefixes = new Map<RollupSpec, { dims: string[]; measures: string[] }>();
-
-function prefixesOf(spec: RollupSpec) {
-  let p = columnPrefixes.get(spec);
-  if (p === undefined) {
-    const prefix = (name: string) => `,${JSON.stringify(name)}:`;
-    p = { dims: spec.dims.map(prefix), measures: spec.measures.map(prefix) };
-    columnPrefixes.set(spec, p);
-  }
-  return p;
-}
-
-/**
- * The rows as the JSON array `jsonb_to_recordset` reads: `bucket` as ISO text, a missing
- * dimension as '', measures rounded to integers. Written directly: a batch has thousands.
- */
-export function rollupRowsJson(spec: RollupSpec, rows: readonly Contribution[]): string {
-  const prefixes = prefixesOf(spec);
-  // Rows joined once: a flat string rather than a rope of pieces kept alive across the query.
-  const parts = new Array<string>(rows.length);
-  for (let r = 0; r < rows.length; r++) {
-    const c = rows[r]!;
-    const dims = c.dims as unknown as Record<string, unknown>;
-    const measures = c.measures as unknown as Record<string, number | undefined>;
-    let out = '{"bucket":"' + isoString(c.bucket) + '"';
-    for (let i = 0; i < spec.dims.length; i++) {
-      out += prefixes.dims[i]! + quoted(dimText(dims[spec.dims[i]!]));
-    }
-    for (let i = 0; i < spec.measures.length; i++) {
-      const v = Math.round(measures[spec.measures[i]!] ?? 0);
-      out += prefixes.measures[i]! + (Number.isFinite(v) ? String(v) : 'null');
-    }
-    parts[r] = out + '}';
-  }
-  return `[${parts.join(',')}]`;
-}
 
 const ident = (name: string): RawBuilder<unknown> => sql.ref(name);
 
@@ -156,6 +117,47 @@ export function rollupCopyText(spec: RollupSpec, tenantId: string, rows: readonl
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * A ledger row's values after the tenant, as the insert sends them: `bucket` as ISO text, a
+ * missing dimension as '', measures rounded to integers (null when not finite: refused).
+ */
+function rollupRowValues(spec: RollupSpec, c: Contribution): unknown[] {
+  const dims = c.dims as unknown as Record<string, unknown>;
+  const measures = c.measures as unknown as Record<string, number | undefined>;
+  return [
+    bucketText(c.bucket),
+    ...spec.dims.map((d) => dimText(dims[d])),
+    ...spec.measures.map((m) => {
+      const r = Math.round(measures[m] ?? 0);
+      return Number.isFinite(r) ? r : null;
+    }),
+  ];
+}
+
+/** The rows' values ({@link rollupRowValues}) as a JSON array of objects. */
+export function rollupRowsJson(spec: RollupSpec, rows: readonly Contribution[]): string {
+  const names = ['bucket', ...spec.dims, ...spec.measures];
+  return JSON.stringify(
+    rows.map((c) => {
+      const values = rollupRowValues(spec, c);
+      return Object.fromEntries(names.map((n, i) => [n, values[i]]));
+    }),
+  );
+}
+
+/**
+ * The types of a ledger row's columns as VALUES sends them: tenant, bucket, dimensions (a
+ * sketch's bin is the one integer key column, migration 0012; every other key is text), measures.
+ */
+function valuesColumnsOf(spec: RollupSpec): string[] {
+  return [
+    'uuid',
+    'timestamptz',
+    ...spec.dims.map((d) => (d === 'bin' ? 'integer' : 'text')),
+    ...spec.measures.map(() => 'bigint'),
+  ];
+}
+
 function columnsOf(spec: RollupSpec): RawBuilder<unknown> {
   return sql.join(['bucket', ...spec.dims, ...spec.measures].map(ident));
 }
@@ -177,16 +179,14 @@ async function append(
     );
     return;
   }
-  const recordDef = sql.join([
-    sql`bucket timestamptz`,
-    // A sketch's bin is the one integer key column (migration 0012); every other key is text.
-    ...spec.dims.map((d) => (d === 'bin' ? sql`${ident(d)} integer` : sql`${ident(d)} text`)),
-    ...spec.measures.map((m) => sql`${ident(m)} bigint`),
-  ]);
-  await sql`
-    insert into ${sql.table(spec.table)} (tenant_id, ${columnsOf(spec)})
-    select ${tenantId}::uuid, ${columnsOf(spec)}
-    from jsonb_to_recordset(${rollupRowsJson(spec, rows)}::jsonb) as x(${recordDef})`.execute(db);
+  await insertValues(
+    db,
+    rows,
+    valuesColumnsOf(spec),
+    (c) => [tenantId, ...rollupRowValues(spec, c)],
+    (values) =>
+      sql`insert into ${sql.table(spec.table)} (tenant_id, ${columnsOf(spec)}) values ${values}`,
+  );
 }
 
 /**
@@ -254,11 +254,49 @@ export function summed(
 }
 
 /**
+ * Folds one ledger of a tenant (see {@link compactRollups}) and returns its rows before and
+ * after. One statement deletes the rows of the keys to fold (several rows, or a zero row) and
+ * inserts their non-zero sums back, on one snapshot: rows concurrent ingest appends meanwhile are
+ * neither summed nor deleted. The rows never leave the database: on Citus the delete and the sums
+ * run as one task on the tenant's shard, and only the sums pass the coordinator on their way back
+ * to that shard (an INSERT … SELECT whose SELECT modifies is not pushed down whole).
+ */
+async function compactLedger(
+  trx: Kysely<DB>,
+  tenantId: string,
+  spec: RollupSpec,
+): Promise<{ before: number; after: number }> {
+  const table = sql.table(spec.table);
+  const keyList = sql.join(['bucket', ...spec.dims].map(ident));
+  const zero = sql.join(
+    spec.measures.map((m) => sql`sum(${ident(m)}) = 0`),
+    sql` and `,
+  );
+  const count = async () => {
+    const { rows } = await sql<{ n: string }>`
+      select count(*) as n from ${table} where tenant_id = ${tenantId}::uuid`.execute(trx);
+    return Number(rows[0]?.n ?? 0);
+  };
+  const before = await count();
+  await sql`
+    with gone as (
+      delete from ${table}
+      where tenant_id = ${tenantId}::uuid and (${keyList}) in (
+        select ${keyList} from ${table} where tenant_id = ${tenantId}::uuid
+        group by ${keyList} having count(*) > 1 or (${zero}))
+      returning ${columnsOf(spec)}
+    )
+    insert into ${table} (tenant_id, ${columnsOf(spec)})
+    select ${tenantId}::uuid, s.* from (${summed(spec, sql`gone`, undefined)}) s`.execute(trx);
+  return { before, after: await count() };
+}
+
+/**
  * Folds a tenant's ledger rows to one row per key, dropping keys whose deltas cancel out. Only
  * the keys with several rows (or a zero row) are rewritten: after the first compaction most keys
  * hold one row that no later batch touched. Runs in one transaction (the caller's, if `db` is
- * one): concurrent ingest only appends rows, which the statement's snapshot does not see and the
- * delete leaves alone. Returns the rows before and after.
+ * one): concurrent ingest only appends rows, which each ledger's delete does not see and leaves
+ * alone. Returns the rows before and after.
  */
 export async function compactRollups(
   db: Kysely<DB>,
@@ -269,36 +307,9 @@ export async function compactRollups(
     let before = 0;
     let after = 0;
     for (const spec of Object.values(ROLLUPS)) {
-      const table = sql.table(spec.table);
-      const keys = ['bucket', ...spec.dims];
-      const keyList = sql.join(keys.map(ident));
-      const zero = sql.join(
-        spec.measures.map((m) => sql`sum(${ident(m)}) = 0`),
-        sql` and `,
-      );
-      const match = sql.join(
-        keys.map((k) => sql`t.${ident(k)} = f.${ident(k)}`),
-        sql` and `,
-      );
-      const { rows } = await sql<{ before: string; after: string }>`
-        with groups as (
-          select ${keyList}, count(*) as n, count(*) > 1 or (${zero}) as fold
-          from ${table} where tenant_id = ${tenantId}::uuid group by ${keyList}
-        ), gone as (
-          delete from ${table} t using (select * from groups where fold) f
-          where t.tenant_id = ${tenantId}::uuid and ${match}
-          returning ${sql.join([...keys, ...spec.measures].map((c) => sql`t.${ident(c)}`))}
-        ), kept as (
-          insert into ${table} (tenant_id, ${columnsOf(spec)})
-          select ${tenantId}::uuid, * from (${summed(spec, sql`gone`, undefined)}) s
-          returning 1
-        )
-        select (select coalesce(sum(n), 0) from groups) as before,
-          (select count(*) from groups where not fold) + (select count(*) from kept) as after`.execute(
-        trx,
-      );
-      before += Number(rows[0]!.before);
-      after += Number(rows[0]!.after);
+      const counts = await compactLedger(trx, tenantId, spec);
+      before += counts.before;
+      after += counts.after;
     }
     // Last, so the version's row lock (which ingest also takes) is held only until commit.
     const version = await bumpDataVersion(trx, tenantId);

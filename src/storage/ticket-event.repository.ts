@@ -1,6 +1,6 @@
 /**
- * The append-only event log. Inserts a batch in one statement (arrays unnested in arrival order,
- * so `seq` follows the order the events were received) and skips ids already present, reporting
+ * The append-only event log. Inserts a batch by multi-row VALUES in arrival order (so `seq`
+ * follows the order the events were received) and skips ids already present, reporting
  * which ones were new; the caller classifies the rest as duplicates or conflicts by their hash.
  */
 import { sql, type Kysely } from 'kysely';
@@ -11,6 +11,7 @@ import type { CopyIn } from './database.js';
 import { isoString } from './iso-string.js';
 import type { DB } from './schema.js';
 import { isUniqueViolation } from './unique-violation.js';
+import { insertValues, type ValuesColumn } from './values-rows.js';
 
 export interface EventRow {
   eventId: string;
@@ -41,31 +42,49 @@ export interface InsertedEvent {
   seq: number;
 }
 
+/** ticket_event's columns as insertEvents sends them: `data` as JSON text, the hash as hex. */
+const EVENT_COLUMNS: readonly ValuesColumn[] = [
+  'uuid',
+  'text',
+  'text',
+  'text',
+  'timestamptz',
+  'text',
+  'text',
+  (data) => sql`${data}::text::jsonb`,
+  (hash) => sql`decode(${hash}::text, 'hex')`,
+];
+
+/** Inserts the rows in arrival order (`seq`, the column default, follows it). */
 export async function insertEvents(
   db: Kysely<DB>,
   tenantId: string,
   rows: readonly EventRow[],
 ): Promise<InsertedEvent[]> {
   if (rows.length === 0) return [];
-  const result = await sql<{ event_id: string; seq: string | number }>`
-    insert into ticket_event
-      (tenant_id, event_id, ticket_id, type, occurred_at, actor_type, actor_id, data, content_hash)
-    select ${tenantId}::uuid, u.event_id, u.ticket_id, u.type, u.occurred_at, u.actor_type,
-           u.actor_id, u.data::jsonb, decode(u.content_hash, 'hex')
-    from unnest(
-      ${rows.map((r) => r.eventId)}::text[],
-      ${rows.map((r) => r.ticketId)}::text[],
-      ${rows.map((r) => r.type)}::text[],
-      ${rows.map((r) => new Date(r.occurredAt).toISOString())}::timestamptz[],
-      ${rows.map((r) => r.actorType)}::text[],
-      ${rows.map((r) => r.actorId)}::text[],
-      ${rows.map((r) => r.dataJson)}::text[],
-      ${rows.map((r) => r.contentHash)}::text[]
-    ) with ordinality as u(event_id, ticket_id, type, occurred_at, actor_type, actor_id, data, content_hash, ord)
-    order by u.ord
-    on conflict (tenant_id, event_id) do nothing
-    returning event_id, seq`.execute(db);
-  return result.rows.map((r) => ({ eventId: r.event_id, seq: Number(r.seq) }));
+  const inserted = await insertValues(
+    db,
+    rows,
+    EVENT_COLUMNS,
+    (r) => [
+      tenantId,
+      r.eventId,
+      r.ticketId,
+      r.type,
+      new Date(r.occurredAt).toISOString(),
+      r.actorType,
+      r.actorId,
+      r.dataJson,
+      r.contentHash,
+    ],
+    (values) => sql<{ event_id: string; seq: string | number }>`
+      insert into ticket_event
+        (tenant_id, event_id, ticket_id, type, occurred_at, actor_type, actor_id, data, content_hash)
+      values ${values}
+      on conflict (tenant_id, event_id) do nothing
+      returning event_id, seq`,
+  );
+  return inserted.map((r) => ({ eventId: r.event_id, seq: Number(r.seq) }));
 }
 
 /** The stored content hash (hex) of each of `eventIds` that exists. */

@@ -4,6 +4,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { DB } from './schema.js';
+import { insertValues } from './values-rows.js';
 
 /** Messages are the error's own text, cut short: they are for an operator, not a log dump. */
 const MAX_ERROR_LENGTH = 1000;
@@ -15,13 +16,17 @@ export async function recordFoldFailures(
 ): Promise<void> {
   if (failures.size === 0) return;
   const ids = [...failures.keys()].sort();
-  const errors = ids.map((id) => failures.get(id)!.slice(0, MAX_ERROR_LENGTH));
-  await sql`
-    insert into ticket_fold_failure (tenant_id, ticket_id, error)
-    select ${tenantId}::uuid, x.id, x.error
-    from unnest(${ids}::text[], ${errors}::text[]) as x(id, error)
-    on conflict (tenant_id, ticket_id)
-    do update set error = excluded.error, failed_at = excluded.failed_at`.execute(db);
+  await insertValues(
+    db,
+    ids,
+    ['uuid', 'text', 'text'],
+    (id) => [tenantId, id, failures.get(id)!.slice(0, MAX_ERROR_LENGTH)],
+    (values) => sql`
+      insert into ticket_fold_failure (tenant_id, ticket_id, error)
+      values ${values}
+      on conflict (tenant_id, ticket_id)
+      do update set error = excluded.error, failed_at = excluded.failed_at`,
+  );
 }
 
 export async function clearFoldFailures(

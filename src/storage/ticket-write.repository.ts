@@ -16,6 +16,7 @@ import {
 } from './derived-rows.js';
 import type { DB } from './schema.js';
 import { isUniqueViolation } from './unique-violation.js';
+import { insertValues, type ValuesColumn } from './values-rows.js';
 
 /** What {@link writeTickets} sends for one derived table. */
 export interface DerivedTableWrite {
@@ -27,8 +28,8 @@ export interface DerivedTableWrite {
   gone: Array<[string, string]>;
   /** Of the `replaceAll` tickets, the keys written again (`ticket_id`, key text). */
   rewritten: Set<string>;
-  /** The rows to write, new or changed, as JSON texts (without COPY only). */
-  json: string[];
+  /** The rows to write, new or changed, as their values in `columns` order (without COPY only). */
+  values: unknown[][];
   /** Their COPY lines (without the tenant column). */
   lines: string[];
 }
@@ -77,7 +78,7 @@ export function planTicketWrites(writes: readonly TicketWrite[], copy: boolean):
       deleted: [],
       gone: [],
       rewritten: new Set(),
-      json: [],
+      values: [],
       lines: [],
     };
     for (const w of writes) {
@@ -85,7 +86,7 @@ export function planTicketWrites(writes: readonly TicketWrite[], copy: boolean):
       const replaced = before === undefined && w.created !== true;
       if (replaced) write.replaceAll.push(w.ticketId);
       const now = spec.lines(w);
-      let texts: string[] | undefined;
+      let values: unknown[][] | undefined;
       for (let i = 0; i < now.length; i++) {
         const line = now[i]!;
         const key = spec.keyAt(w, i);
@@ -98,8 +99,8 @@ export function planTicketWrites(writes: readonly TicketWrite[], copy: boolean):
           // COPY cannot update: a changed row is deleted and copied anew.
           if (old !== undefined) write.deleted.push(rowOfKey(spec, w.ticketId, key));
         } else {
-          texts ??= spec.json(w);
-          write.json.push(texts[i]!);
+          values ??= spec.values(w);
+          write.values.push(values[i]!);
         }
       }
       // What is left of the stored rows no longer exists.
@@ -137,6 +138,55 @@ const TICKET_RECORD = sql`x(
       last_seq bigint, config_revision bigint)`;
 
 /**
+ * A new ticket's row as VALUES: the tenant, the types of {@link TICKET_RECORD} (values from
+ * {@link ticketValues}), then this transaction's id as `rev` and the time.
+ */
+const NEW_TICKET_COLUMNS: readonly ValuesColumn[] = [
+  'uuid',
+  'text',
+  'json',
+  'json',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'timestamptz',
+  'boolean',
+  'timestamptz',
+  'text',
+  'timestamptz',
+  'bigint',
+  'bigint',
+  () => sql`pg_current_xact_id()`,
+  () => sql`now()`,
+];
+
+/** The values of {@link ticketJson} in {@link TICKET_RECORD} order, JSON columns as text. */
+function ticketValues(w: TicketWrite): unknown[] {
+  const j = ticketJson(w);
+  return [
+    j.ticket_id,
+    JSON.stringify(j.contributions),
+    JSON.stringify(j.derived),
+    j.status,
+    j.priority,
+    j.channel,
+    j.team,
+    j.assignee_id,
+    j.category,
+    j.created_at,
+    j.deleted,
+    j.first_solved_at,
+    j.policy_id,
+    j.last_occurred_at,
+    j.last_seq,
+    j.config_revision,
+  ];
+}
+
+/**
  * Inserts the rows of new tickets (`created` writes), stamped with this transaction's id (`rev`),
  * and returns the ids inserted. A ticket whose row another transaction created meanwhile (it
  * waits for that transaction to end) is not inserted: it must be locked and folded again from
@@ -167,18 +217,23 @@ export async function insertTickets(
       await sql`rollback to savepoint copy_tickets`.execute(db);
     }
   }
-  const json = `[${writes.map((w) => JSON.stringify(ticketJson(w))).join(',')}]`;
-  const { rows } = await sql<{ ticket_id: string }>`
-    insert into ticket (tenant_id, ticket_id, contributions, derived, status, priority, channel,
-      team, assignee_id, category, created_at, deleted, first_solved_at, policy_id,
-      last_occurred_at, last_seq, config_revision, rev, updated_at)
-    select ${tenantId}::uuid, x.ticket_id, x.contributions, x.derived, x.status, x.priority,
-      x.channel, x.team, x.assignee_id, x.category, x.created_at, x.deleted, x.first_solved_at,
-      x.policy_id, x.last_occurred_at, x.last_seq, x.config_revision, pg_current_xact_id(), now()
-    from json_to_recordset(${json}::json) as ${TICKET_RECORD}
-    order by x.ticket_id
-    on conflict (tenant_id, ticket_id) do nothing
-    returning ticket_id`.execute(db);
+  // In ticket_id order, as the rows are locked (ticket-lock.repository.ts).
+  const sorted = [...writes].sort((a, b) =>
+    a.ticketId < b.ticketId ? -1 : a.ticketId > b.ticketId ? 1 : 0,
+  );
+  const rows = await insertValues(
+    db,
+    sorted,
+    NEW_TICKET_COLUMNS,
+    (w) => [tenantId, ...ticketValues(w)],
+    (values) => sql<{ ticket_id: string }>`
+      insert into ticket (tenant_id, ticket_id, contributions, derived, status, priority, channel,
+        team, assignee_id, category, created_at, deleted, first_solved_at, policy_id,
+        last_occurred_at, last_seq, config_revision, rev, updated_at)
+      values ${values}
+      on conflict (tenant_id, ticket_id) do nothing
+      returning ticket_id`,
+  );
   return new Set(rows.map((r) => r.ticket_id));
 }
 
@@ -217,7 +272,7 @@ export async function writeTickets(
       const prefix = `${tenantId}\t`;
       const text = `${prefix}${write.lines.join(`\n${prefix}`)}\n`;
       await copyIn(`copy ${spec.table} (tenant_id, ${names}) from stdin`, text);
-    } else await upsertDerivedRows(db, tenantId, spec, write.json);
+    } else await upsertDerivedRows(db, tenantId, spec, write.values);
   }
   return plan.written;
 }
@@ -279,24 +334,25 @@ async function recordDeletedRows(
   gone: ReadonlyArray<[string, string]>,
 ): Promise<void> {
   if (gone.length === 0) return;
-  await sql`
-      insert into report_row_deleted (tenant_id, report, ticket_id, row_key)
-      select ${tenantId}::uuid, ${report}, x.ticket_id, x.row_key
-      from unnest(${gone.map((g) => g[0])}::text[], ${gone.map((g) => g[1])}::text[])
-        as x(ticket_id, row_key)
-      on conflict (tenant_id, report, ticket_id, row_key) do update set rev = excluded.rev`.execute(
+  await insertValues(
     db,
+    gone,
+    ['uuid', 'text', 'text', 'text'],
+    ([ticketId, rowKey]) => [tenantId, report, ticketId, rowKey],
+    (values) => sql`
+      insert into report_row_deleted (tenant_id, report, ticket_id, row_key)
+      values ${values}
+      on conflict (tenant_id, report, ticket_id, row_key) do update set rev = excluded.rev`,
   );
 }
 
-/** Inserts or updates a derived table's rows (given as JSON texts), without COPY. */
+/** Inserts or updates a derived table's rows (their values in `spec.columns` order), without COPY. */
 async function upsertDerivedRows(
   db: Kysely<DB>,
   tenantId: string,
   spec: DerivedTable,
-  json: readonly string[],
+  rows: readonly unknown[][],
 ): Promise<void> {
-  const def = sql.join(spec.columns.map(([c, type]) => sql`${sql.ref(c)} ${sql.raw(type)}`));
   const names = sql.join(spec.columns.map(([c]) => sql.ref(c)));
   const conflict = sql.join(['tenant_id', 'ticket_id', ...spec.keyColumns].map((c) => sql.ref(c)));
   const updates = sql.join([
@@ -307,8 +363,14 @@ async function upsertDerivedRows(
     // takes no function but an immutable one in an upsert's SET).
     sql`rev = excluded.rev`,
   ]);
-  await sql`
+  await insertValues(
+    db,
+    rows,
+    ['uuid', ...spec.columns.map(([, type]) => type)],
+    (row) => [tenantId, ...row],
+    (values) => sql`
       insert into ${sql.table(spec.table)} (tenant_id, ${names})
-      select ${tenantId}::uuid, ${names} from jsonb_to_recordset(${`[${json.join(',')}]`}::jsonb) as x(${def})
-      on conflict (${conflict}) do update set ${updates}`.execute(db);
+      values ${values}
+      on conflict (${conflict}) do update set ${updates}`,
+  );
 }

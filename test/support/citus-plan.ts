@@ -113,10 +113,35 @@ export function castParameter(sql: string, n: number, value: unknown): string {
 const UNTYPED_PARAMETER = /could not determine data type of parameter \$(\d+)/;
 
 /**
+ * Citus plans an INSERT … SELECT it pulls through the coordinator at execution, with the
+ * parameters' values; EXPLAIN with parameters asks for a plan without them and gets this error.
+ */
+const PLAN_NEEDS_VALUES = /could not create distributed plan/;
+
+/** A parameter's value as an SQL literal; undefined for one that has no plain literal. */
+function literalOf(value: unknown): string | undefined {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (value instanceof Date) return `'${value.toISOString()}'`;
+  if (typeof value === 'string') return `'${value.replace(/'/g, "''")}'`;
+  return undefined;
+}
+
+/** `sql` with every `$n` replaced by its value's literal, or undefined if one has none. */
+export function inlineParameters(sql: string, parameters: readonly unknown[]): string | undefined {
+  const literals = parameters.map(literalOf);
+  if (literals.some((l) => l === undefined)) return undefined;
+  return sql.replace(/\$([0-9]+)/g, (whole, n: string) => literals[Number(n) - 1] ?? whole);
+}
+
+/**
  * `EXPLAIN (FORMAT JSON)` of `sql` with its parameters, as the application sends them (the
  * planner gets their values, as it does for the application's unnamed statements). A parameter
  * whose type PostgreSQL cannot infer from the statement alone (the application's own statement
- * then runs with a type the driver's context gives) gets an explicit cast from its value.
+ * then runs with a type the driver's context gives) gets an explicit cast from its value. A
+ * statement Citus plans only with its values ({@link PLAN_NEEDS_VALUES}) is EXPLAINed with them
+ * written in as literals.
  */
 export async function explainJson(
   client: pg.ClientBase,
@@ -132,7 +157,17 @@ export async function explainJson(
       );
       return rows[0]!['QUERY PLAN'];
     } catch (error) {
-      const untyped = UNTYPED_PARAMETER.exec(error instanceof Error ? error.message : '');
+      const message = error instanceof Error ? error.message : '';
+      const inlined = PLAN_NEEDS_VALUES.test(message)
+        ? inlineParameters(text, parameters)
+        : undefined;
+      if (inlined !== undefined) {
+        const { rows } = await client.query<{ 'QUERY PLAN': unknown }>(
+          `explain (format json) ${inlined}`,
+        );
+        return rows[0]!['QUERY PLAN'];
+      }
+      const untyped = UNTYPED_PARAMETER.exec(message);
       if (untyped === null || attempt >= parameters.length) throw error;
       const n = Number(untyped[1]);
       text = castParameter(text, n, parameters[n - 1]);

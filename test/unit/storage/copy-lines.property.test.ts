@@ -15,6 +15,7 @@ import {
   contactJson,
   contactLines,
   DERIVED_COLUMNS,
+  DERIVED_TABLES,
   segmentJson,
   segmentLines,
   TICKET_COPY_COLUMNS,
@@ -72,6 +73,31 @@ describe('derived rows as COPY lines', () => {
     );
     // The generated tickets have rows of every table (the comparison is not vacuous).
     for (const n of Object.values(written)) expect(n).toBeGreaterThan(10);
+  });
+
+  it('the values the upsert sends equal the row objects in column order', () => {
+    let rows = 0;
+    fc.assert(
+      fc.property(ticketStreams(1, 16), ([events]) => {
+        const state = foldTicket(events!, ctx);
+        const write = {
+          ticketId: 'T1',
+          state,
+          derived: deriveTicket(state, ctx),
+          contributions: [],
+          configRevision: 1,
+        } as TicketWrite;
+        for (const spec of DERIVED_TABLES) {
+          const expected = spec
+            .rows(write)
+            .map((r) => spec.columns.map(([name]) => r[name] ?? null));
+          expect(spec.values(write)).toEqual(expected);
+          rows += expected.length;
+        }
+      }),
+      { numRuns: 200 },
+    );
+    expect(rows).toBeGreaterThan(30);
   });
 
   it("a new ticket's row equals the COPY text of its row object", () => {
