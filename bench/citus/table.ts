@@ -3,6 +3,7 @@
  * figures (their `--json` files) on the single server and on Citus side by side, per tenant and in
  * all, with Citus / single; and each node's CPU per ingested event, with what N workers would give.
  */
+import { median } from '../exports/results.js';
 import type { HttpFigures, TenantFigures } from '../ingest/run.js';
 
 export interface IngestReport {
@@ -106,12 +107,46 @@ function printCpu(single: HttpFigures, citus: HttpFigures): void {
   );
 }
 
+/**
+ * The repeats' medians: of the rate, of each tenant's rate, p50 and p99, and of each CPU figure
+ * (over the repeats that measured it); `verify`'s differences are the first repeat's (the only one
+ * verified).
+ */
+export function medianRun(runs: readonly HttpFigures[]): HttpFigures {
+  const first = runs[0]!;
+  const of = (pick: (r: HttpFigures) => number | undefined) =>
+    median(runs.map(pick).filter((v): v is number => v !== undefined && !Number.isNaN(v)));
+  const measured = runs.filter((r) => r.cpu !== null);
+  const labels = [...new Set(measured.flatMap((r) => r.cpu!.nodes.map((n) => n.label)))];
+  return {
+    ...first,
+    rate: of((r) => r.rate),
+    seconds: of((r) => r.seconds),
+    tenants: first.tenants.map((t, i) => ({
+      ...t,
+      rate: of((r) => r.tenants[i]?.rate),
+      p50: of((r) => r.tenants[i]?.p50),
+      p99: of((r) => r.tenants[i]?.p99),
+    })),
+    cpu:
+      measured.length === 0
+        ? null
+        : {
+            serviceUs: of((r) => r.cpu?.serviceUs),
+            nodes: labels.map((label) => ({
+              label,
+              us: of((r) => r.cpu?.nodes.find((n) => n.label === label)?.us),
+            })),
+          },
+  };
+}
+
 export function printIngest(single: IngestReport, citus: IngestReport): void {
-  const s = single.runs[0]!.http;
-  const c = citus.runs[0]!.http;
+  const s = medianRun(single.runs.map((r) => r.http));
+  const c = medianRun(citus.runs.map((r) => r.http));
   const o = citus.options;
   log(
-    `\nbench/ingest: ${int(o.events)} events over ${o.tenants} tenants (${int(o.events / o.tenants)} each, ${o.concurrency} connection(s) a tenant, ${int(o.requestEvents)} events a request), all at once; Citus with 32 shards a table.`,
+    `\nbench/ingest: ${int(o.events)} events over ${o.tenants} tenants (${int(o.events / o.tenants)} each, ${o.concurrency} connection(s) a tenant, ${int(o.requestEvents)} events a request), all at once; Citus with 32 shards a table. Medians of ${single.runs.length} / ${citus.runs.length} repeats (single / Citus); verify after the first.`,
   );
   table(
     ['', 'single server', 'Citus', 'Citus / single'],

@@ -4,7 +4,12 @@
  * stops) by area — idle, GC, the COPY text parser, each writer, apache-arrow, parquet-wasm's
  * WebAssembly, node:http and streams… — and by function (self time).
  *
- *   npx tsx bench/exports/cpu-profile.ts DIR/CPU.*.cpuprofile [--top 25]
+ *   npx tsx bench/exports/cpu-profile.ts DIR/CPU.*.cpuprofile [--top 25] [--from S] [--to S]
+ *
+ * `--from` and `--to` keep the samples of that window only, in seconds from the profile's start
+ * (bench/soak: compare a minute early in the soak with one late in it). `--stalls MS` lists
+ * instead the stretches of the window when the thread never went idle for MS ms or more — what
+ * sets a p99 latency — each with the functions that held it (inclusive time), and their count.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -50,13 +55,75 @@ function areaOf(frame: ProfileNode['callFrame']): string {
   return url === '' ? 'native (builtins: Buffer, string decoding, microtasks…)' : 'other JS';
 }
 
-function summarize(path: string, top: number): void {
+const fileOf = (frame: ProfileNode['callFrame']) =>
+  frame.url.replace(/^.*\/(node_modules\/[^/]+|src|dist)\//, '$1/');
+
+/** The busy stretches of at least `minMs` in the window: when, how long, what held the thread. */
+function stalls(
+  profile: Profile,
+  window: { from: number; to: number },
+  minMs: number,
+  top: number,
+): void {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const stretches: Array<{ start: number; us: number; samples: Array<[number, number]> }> = [];
+  let open: (typeof stretches)[number] | undefined;
+  let at = 0;
+  profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    if (at < window.from * 1e6 || at >= window.to * 1e6) return;
+    if (byId.get(id)!.callFrame.functionName === '(idle)') {
+      if (open !== undefined && open.us >= minMs * 1000) stretches.push(open);
+      open = undefined;
+      return;
+    }
+    open ??= { start: at, us: 0, samples: [] };
+    open.us += delta;
+    open.samples.push([id, delta]);
+  });
+  if (open !== undefined && open.us >= minMs * 1000) stretches.push(open);
+  const minutes = (window.to === Infinity ? at / 1e6 - window.from : window.to - window.from) / 60;
+  console.log(
+    `${stretches.length} busy stretch(es) of ${minMs} ms or more (${(stretches.length / minutes).toFixed(1)} a minute); the ${top} longest:`,
+  );
+  for (const s of [...stretches].sort((a, b) => b.us - a.us).slice(0, top)) {
+    const inclusive = new Map<string, number>();
+    for (const [id, us] of s.samples) {
+      const seen = new Set<string>();
+      for (let n: number | undefined = id; n !== undefined; n = parent.get(n)) {
+        const frame = byId.get(n)!.callFrame;
+        if (frame.url === '' || frame.url.startsWith('node:')) continue;
+        const key = `${frame.functionName || '(anonymous)'} ${fileOf(frame)}:${frame.lineNumber + 1}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        inclusive.set(key, (inclusive.get(key) ?? 0) + us);
+      }
+    }
+    const held = [...inclusive]
+      .filter(([key]) => key.includes(' src/') || key.includes(' dist/'))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 6)
+      .map(([key, us]) => `${key} ${(us / 1000).toFixed(0)} ms`);
+    console.log(
+      `  at ${(s.start / 1e6).toFixed(1)} s: ${(s.us / 1000).toFixed(0)} ms; ${held.join(' | ') || '(no service code)'}`,
+    );
+  }
+}
+
+function summarize(path: string, top: number, window: { from: number; to: number }): void {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, i) =>
-    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)),
-  );
+  let at = 0;
+  profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    if (at < window.from * 1e6 || at >= window.to * 1e6) return;
+    selfUs.set(id, (selfUs.get(id) ?? 0) + delta);
+  });
   const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
   const areas = new Map<string, number>();
   const functions = new Map<string, number>();
@@ -65,15 +132,14 @@ function summarize(path: string, top: number): void {
     const area = areaOf(frame);
     areas.set(area, (areas.get(area) ?? 0) + us);
     if (area === 'idle') continue;
-    const file = frame.url.replace(/^.*\/(node_modules\/[^/]+|src|dist)\//, '$1/');
-    const key = `${frame.functionName || '(anonymous)'} ${file}`;
+    const key = `${frame.functionName || '(anonymous)'} ${fileOf(frame)}`;
     functions.set(key, (functions.get(key) ?? 0) + us);
   }
   const busy = total - (areas.get('idle') ?? 0);
   const line = (label: string, us: number) =>
     `  ${(us / 1e6).toFixed(2).padStart(8)} s ${((us / busy) * 100).toFixed(1).padStart(5)} %  ${label}`;
   console.log(
-    `${path}: ${(total / 1e6).toFixed(1)} s profiled, ${(busy / 1e6).toFixed(1)} s busy (shares of busy time)`,
+    `${path}: ${(total / 1e6).toFixed(1)} s profiled, ${(busy / 1e6).toFixed(1)} s busy (${((busy / total) * 100).toFixed(1)} %; below, shares of busy time)`,
   );
   console.log('by area:');
   for (const [area, us] of [...areas].sort((a, b) => b[1] - a[1]))
@@ -85,15 +151,28 @@ function summarize(path: string, top: number): void {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { top: { type: 'string', default: '25' } },
+  options: {
+    top: { type: 'string', default: '25' },
+    from: { type: 'string', default: '0' },
+    to: { type: 'string', default: 'Infinity' },
+    stalls: { type: 'string' },
+  },
 });
-if (positionals.length === 0) {
-  console.error('usage: npx tsx bench/exports/cpu-profile.ts FILE.cpuprofile [--top 25]');
+const window = { from: Number(values.from), to: Number(values.to) };
+if (positionals.length === 0 || !(window.from < window.to)) {
+  console.error(
+    'usage: npx tsx bench/exports/cpu-profile.ts FILE.cpuprofile [--top 25] [--from S] [--to S] [--stalls MS] (from < to, seconds)',
+  );
   process.exitCode = 2;
 }
 for (const path of positionals) {
+  if (process.exitCode === 2) break;
   try {
-    summarize(path, Number(values.top));
+    if (values.stalls === undefined) summarize(path, Number(values.top), window);
+    else {
+      const profile = JSON.parse(readFileSync(path, 'utf8')) as Profile;
+      stalls(profile, window, Number(values.stalls), Number(values.top));
+    }
   } catch (error) {
     console.error(`cpu-profile: cannot read ${path}: ${(error as Error).message}`);
     process.exitCode = 2;

@@ -40,14 +40,14 @@ function statFields(pid: number | string): string[] | undefined {
 export async function serverCpuReader(url: string): Promise<(() => number) | undefined> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  let backend: number;
+  let postmaster: number;
   try {
     const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
-    backend = rows[0]!.pid;
+    // Read while the backend lives: once the client ends, it exits and its /proc entry goes.
+    postmaster = Number(statFields(rows[0]!.pid)?.[1] ?? NaN);
   } finally {
     await client.end();
   }
-  const postmaster = Number(statFields(backend)?.[1] ?? NaN);
   if (!Number.isInteger(postmaster) || statFields(postmaster) === undefined) return undefined;
   return () => {
     const own = statFields(postmaster);
