@@ -14,6 +14,7 @@ import { compactRollups } from '../storage/rollup.repository.js';
 import {
   createApiKey,
   createTenant,
+  keyIdArgument,
   listApiKeys,
   listTenantIds,
   listTenants,
@@ -105,7 +106,8 @@ function shownKey(keyId: string): string {
 
 export async function keys(config: Config, args: string[]): Promise<number> {
   const { values, positionals } = parseOptions(args, KEY_OPTIONS, 2);
-  const [action, keyId] = positionals;
+  const [action, typed] = positionals;
+  const keyId = typed === undefined ? undefined : keyIdArgument(typed);
   const tenantId = tenantIdOption(values.tenant);
   if (action !== 'create' && action !== 'list' && action !== 'revoke') {
     throw new UsageError(unknownAction('keys', action, 'create, list or revoke'));

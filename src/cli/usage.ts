@@ -38,7 +38,7 @@ const LINES: Record<Command, Array<[string, string]>> = {
       'keys list [--tenant <id>]',
       'list keys by prefix, with state, expiry and last use (never the keys themselves)',
     ],
-    ['keys revoke <key_id> [--tenant <id>]', 'revoke a key'],
+    ['keys revoke <key_id> [--tenant <id>]', 'revoke a key (key_id, or the key as listed: dm_…)'],
   ],
   rebuild: [['rebuild [--tenant <id>]', 'recompute all derived data from the events']],
   verify: [

@@ -39,8 +39,20 @@ export function hashKey(key: string): Buffer {
 }
 
 export function generateKey(): { key: string; keyId: string } {
-  const secret = randomBytes(24).toString('base64url');
+  let secret: string;
+  // A key_id is typed as a CLI argument (`keys revoke <key_id>`): one starting with '-' would be
+  // read as an option. One secret in 64 does; it is drawn again.
+  do secret = randomBytes(24).toString('base64url');
+  while (secret.startsWith('-'));
   return { key: `dm_${secret}`, keyId: secret.slice(0, 8) };
+}
+
+/**
+ * The key_id a user typed: the key_id itself, or the key as `keys list` shows it (`dm_abcdefgh…`)
+ * or whole (`dm_…`) — the form to use for a key_id that starts with '-'.
+ */
+export function keyIdArgument(text: string): string {
+  return text.startsWith('dm_') && text.length > 10 ? text.slice(3, 11) : text;
 }
 
 export function keyIdOf(key: string): string {
