@@ -437,6 +437,7 @@ export const SAMPLES: SampleTable = {
   hashKey: { skip: 'hashes a key in memory' },
   generateKey: { skip: 'generates a key in memory' },
   keyIdOf: { skip: 'reads the key id off a key' },
+  keyIdArgument: { skip: 'reads the key id off what a user typed' },
   isScope: { skip: 'a type guard' },
   hasScope: { skip: 'compares scopes in memory' },
 
