@@ -170,3 +170,33 @@ order by
   n
 limit
   $4;
+
+-- readSegmentPage: next page, from a horizon
+select
+  ticket_id,
+  n,
+  valid_from,
+  valid_to,
+  status,
+  created_at,
+  calendar_id,
+  team,
+  agent,
+  priority,
+  channel,
+  category,
+  policy_id
+from
+  backlog_segment
+where
+  tenant_id = $1::uuid
+  and (ticket_id, n) > ($2, $3::int)
+  and (
+    valid_to is null
+    or valid_to > $4::timestamptz
+  )
+order by
+  ticket_id,
+  n
+limit
+  $5;

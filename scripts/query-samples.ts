@@ -277,6 +277,7 @@ export const SAMPLES: SampleTable = {
   readSegmentPage: [
     one('first page', () => [TENANT, null, 20_000]),
     one('next page', () => [TENANT, ['ticket-1', 2], 20_000]),
+    one('next page, from a horizon', () => [TENANT, ['ticket-1', 2], 20_000, 400 * DAY_MS]),
   ],
 
   // report.repository

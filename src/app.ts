@@ -69,6 +69,8 @@ export interface AppDeps {
   rollupCompactRows?: number;
   /** A tenant's KPI cube at most (bytes; 0: none) when `services` is not given. */
   kpiCubeBytes?: number;
+  /** Days of history a KPI cube holds (0: all) when `services` is not given. */
+  kpiCubeDays?: number;
   /** KPI reads wait for a cube to load instead of answering from SQL meanwhile (tests). */
   kpiCubeBlocking?: boolean;
   /** Process metrics (CPU, memory, event loop) on /metrics; off in tests. */
@@ -192,6 +194,7 @@ function servicesFor(app: FastifyInstance, deps: AppDeps): Services {
       rollupCompactRows: deps.rollupCompactRows,
       onCompactError: (err) => app.log.error({ err }, 'rollup compaction failed'),
       kpiCubeBytes: deps.kpiCubeBytes,
+      kpiCubeDays: deps.kpiCubeDays,
       kpiCubeBlocking: deps.kpiCubeBlocking,
       onCubeError: (err) => app.log.warn({ err }, 'KPI cube not loaded: answering from SQL'),
     })

@@ -40,6 +40,11 @@ export interface Config {
    * tenant's KPIs are answered from SQL. 0 disables the cubes.
    */
   kpiCubeBytes: number;
+  /**
+   * DESKMETRICS_KPI_CUBE_DAYS: days of history a tenant's KPI cube holds, back from its latest
+   * data (0: all). Questions reaching further back are answered from SQL.
+   */
+  kpiCubeDays: number;
   /** Per-key rate limits, exported-report concurrency and CORS (http/plugins/protection.ts). */
   protection: ProtectionConfig;
 }
@@ -68,6 +73,11 @@ export const DEFAULTS = {
   rollupCompactRows: 1_000_000,
   /** DESKMETRICS_KPI_CUBE_MB: a tenant's KPI cube at most (1M tickets take about 1 GB). */
   kpiCubeBytes: 4096 * 1024 * 1024,
+  /**
+   * DESKMETRICS_KPI_CUBE_DAYS: 400 days hold a month compared with the same month a year before,
+   * and keep the cube's memory following the desk's recent activity rather than its history.
+   */
+  kpiCubeDays: 400,
   /**
    * DESKMETRICS_RATE_LIMIT_READS: what one node serves one key without starving the others
    * (20 a second: a dashboard's every panel a few times over, a BI tool's paging).
@@ -125,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const kpiCubeBytes = megabytes * 2 ** 20;
+  const kpiCubeDays = wholeNumber(env, 'DESKMETRICS_KPI_CUBE_DAYS', DEFAULTS.kpiCubeDays, 36_500);
   return {
     port,
     host: nonEmpty(env.HOST) ?? '127.0.0.1',
@@ -136,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ndjsonBatchSize,
     rollupCompactRows,
     kpiCubeBytes,
+    kpiCubeDays,
     protection: protectionConfig(env),
   };
 }

@@ -40,6 +40,7 @@ async function start(config: Config, database: Database): Promise<void> {
     ticketCacheSize: config.ticketCacheSize,
     rollupCompactRows: config.rollupCompactRows,
     kpiCubeBytes: config.kpiCubeBytes,
+    kpiCubeDays: config.kpiCubeDays,
     ndjsonBatchSize: config.ndjsonBatchSize,
     protection: config.protection,
   });

@@ -11,7 +11,7 @@ import { TicketUpdater } from './ingest/fold-step.js';
 import { CalendarRegistry } from './tenant-config/calendar-registry.js';
 import { FoldContextProvider } from './tenant-config/fold-context.js';
 import { RecomputeJobs } from './ingest/recompute-jobs.js';
-import { CubeRegistry } from './reporting/kpis/cube/index.js';
+import { CUBE_KINDS, CubeRegistry } from './reporting/kpis/cube/index.js';
 import { openLedgerSnapshot } from './storage/ledger-snapshot.repository.js';
 import type { DB } from './storage/schema.js';
 import { DEFAULTS } from './config.js';
@@ -37,6 +37,8 @@ export interface ServiceOptions {
   onCompactError?: (error: unknown) => void;
   /** A tenant's KPI cube larger than this (bytes) is dropped for SQL; 0: no cubes at all. */
   kpiCubeBytes?: number;
+  /** Days of history a tenant's KPI cube holds (0: all); older questions go to SQL. */
+  kpiCubeDays?: number;
   /** KPI reads wait for a tenant's cube to load rather than answer from SQL meanwhile (tests). */
   kpiCubeBlocking?: boolean;
   onCubeError?: (error: unknown) => void;
@@ -46,10 +48,13 @@ export function createServices(db: Kysely<DB>, options: ServiceOptions = {}): Se
   const calendars = new CalendarRegistry();
   const contexts = new FoldContextProvider(calendars);
   const maxBytes = options.kpiCubeBytes ?? DEFAULTS.kpiCubeBytes;
+  const horizonDays = options.kpiCubeDays ?? DEFAULTS.kpiCubeDays;
   const cubes =
     maxBytes > 0
       ? new CubeRegistry({
-          load: (tenantId) => openLedgerSnapshot(db, tenantId),
+          load: (tenantId) =>
+            openLedgerSnapshot(db, tenantId, { days: horizonDays, kinds: CUBE_KINDS }),
+          horizonDays,
           maxBytes,
           blocking: options.kpiCubeBlocking ?? false,
           onError: options.onCubeError,

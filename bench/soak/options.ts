@@ -24,6 +24,9 @@ RSS and p99 at minute 5 against the last minute (target: within ±20 %).
   --kpi-connections N   concurrent KPI reads in the calibration (default 8)
   --kpi-cube-mb N       DESKMETRICS_KPI_CUBE_MB for the service (default: the service's own;
                         0 answers every KPI from SQL)
+  --kpi-cube-days N     DESKMETRICS_KPI_CUBE_DAYS for the service (default 190: the soak's
+                        desk moves 45 days a minute, so the cube's horizon fills by minute 5
+                        and holds every question's window, the longest 180 days; 0: all)
   --seed N              the generator's seed (default 17)
   --database-url URL    the PostgreSQL server (default $BENCH_DATABASE_URL or
                         postgres://postgres@127.0.0.1:5432/postgres); the run creates the
@@ -50,6 +53,7 @@ export interface Options {
   lanes: number;
   kpiConnections: number;
   kpiCubeMb: number | null;
+  kpiCubeDays: number;
   seed: number;
   databaseUrl: string;
   keepDatabase: boolean;
@@ -97,6 +101,7 @@ function readArgs(argv: string[]) {
         lanes: { type: 'string', default: '4' },
         'kpi-connections': { type: 'string', default: '8' },
         'kpi-cube-mb': { type: 'string' },
+        'kpi-cube-days': { type: 'string', default: '190' },
         seed: { type: 'string', default: '17' },
         'database-url': {
           type: 'string',
@@ -140,6 +145,7 @@ export function parseOptions(argv: string[]): Options {
       v['kpi-cube-mb'] === undefined
         ? null
         : wholeNumber('kpi-cube-mb', v['kpi-cube-mb'], 0, 1_048_576),
+    kpiCubeDays: wholeNumber('kpi-cube-days', v['kpi-cube-days'], 0, 36_500),
     seed: wholeNumber('seed', v.seed, 0, 2 ** 31 - 1),
     databaseUrl: url,
     keepDatabase: v['keep-database'],

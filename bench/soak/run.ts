@@ -29,11 +29,10 @@ const log = (line: string) => console.log(line);
 
 async function start(options: Options, url: string): Promise<Service> {
   const flags = options.nodeFlags ?? startFlags();
-  const service = await startService(url, flags, options.kpiCubeMb);
+  const service = await startService(url, flags, options.kpiCubeMb, options.kpiCubeDays);
   const cube =
-    options.kpiCubeMb === null
-      ? 'the default KPI cube'
-      : `DESKMETRICS_KPI_CUBE_MB=${options.kpiCubeMb}`;
+    (options.kpiCubeMb === null ? '' : `DESKMETRICS_KPI_CUBE_MB=${options.kpiCubeMb}, `) +
+    `DESKMETRICS_KPI_CUBE_DAYS=${options.kpiCubeDays}`;
   log(
     `service: node ${[...flags, 'dist/main.js'].join(' ')} (pid ${service.pid}, ${service.baseUrl}), DESKMETRICS_RATE_LIMIT_READS=0 and _WRITES=0, ${cube}, LOG_LEVEL=warn; RSS at rest ${fmtInt(memoryOf(service.pid)?.rss ?? NaN)} MB`,
   );

@@ -63,6 +63,7 @@ export async function startService(
   databaseUrl: string,
   flags: string[],
   cubeMb: number | null,
+  cubeDays: number,
 ): Promise<Service> {
   const port = await freePort();
   const child = spawn(process.execPath, [...flags, 'dist/main.js'], {
@@ -77,6 +78,7 @@ export async function startService(
       DESKMETRICS_RATE_LIMIT_READS: '0',
       DESKMETRICS_RATE_LIMIT_WRITES: '0',
       ...(cubeMb === null ? {} : { DESKMETRICS_KPI_CUBE_MB: String(cubeMb) }),
+      DESKMETRICS_KPI_CUBE_DAYS: String(cubeDays),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

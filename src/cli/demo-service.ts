@@ -92,6 +92,7 @@ function demoApp(database: Database, config: Config, now: () => number): Promise
     ticketCacheSize: config.ticketCacheSize,
     rollupCompactRows: config.rollupCompactRows,
     kpiCubeBytes: config.kpiCubeBytes,
+    kpiCubeDays: config.kpiCubeDays,
     ndjsonBatchSize: config.ndjsonBatchSize,
     protection: config.protection,
   });

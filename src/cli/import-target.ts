@@ -74,6 +74,7 @@ export async function directTarget(config: Config, tenantId: string): Promise<Im
       ticketCacheSize: config.ticketCacheSize,
       rollupCompactRows: config.rollupCompactRows,
       kpiCubeBytes: config.kpiCubeBytes,
+      kpiCubeDays: config.kpiCubeDays,
       ndjsonBatchSize: config.ndjsonBatchSize,
       // The command's own app, on the machine's database: no caller to protect it from.
       protection: { rateLimitReads: 0, rateLimitWrites: 0 },

@@ -17,6 +17,7 @@ import type { DB } from './schema.js';
 
 /** Buckets read per statement: four weeks. */
 const PAGE_MS = 28 * 86_400_000;
+const DAY_MS = 86_400_000;
 /** Segments read per statement. */
 const SEGMENT_PAGE = 20_000;
 
@@ -25,6 +26,11 @@ export type SegmentRow = SegmentRecord;
 export interface LedgerSnapshot {
   /** The tenant's data version in the snapshot. */
   version: string;
+  /**
+   * With a horizon: the first instant read (a UTC midnight). Ledger rows of earlier buckets and
+   * segments that ended at or before it were left out.
+   */
+  since?: number;
   /** The summed ledger rows of `kind`, page by page. */
   rows(kind: ContributionKind): AsyncIterable<readonly Contribution[]>;
   /** Every backlog segment of the tenant, page by page, in ticket order. */
@@ -65,10 +71,11 @@ async function* ledgerPages(
   db: Kysely<DB>,
   tenantId: string,
   kind: ContributionKind,
+  since = -Infinity,
 ): AsyncGenerator<readonly Contribution[]> {
   const span = await ledgerSpan(db, tenantId, kind);
   if (span === null) return;
-  for (let from = span.lo; from <= span.hi; from += PAGE_MS) {
+  for (let from = Math.max(span.lo, since); from <= span.hi; from += PAGE_MS) {
     yield await readLedgerPage(db, tenantId, kind, from, from + PAGE_MS);
   }
 }
@@ -95,12 +102,17 @@ export async function readSegmentPage(
   tenantId: string,
   after: readonly [string, number] | null,
   limit: number,
+  since?: number,
 ): Promise<Array<SegmentRow & { n: number }>> {
   const from = after === null ? sql`` : sql`and (ticket_id, n) > (${after[0]}, ${after[1]}::int)`;
+  const ended =
+    since === undefined
+      ? sql``
+      : sql`and (valid_to is null or valid_to > ${new Date(since).toISOString()}::timestamptz)`;
   const { rows } = await sql<SegmentTableRow>`
     select ticket_id, n, valid_from, valid_to, status, created_at, calendar_id,
       team, agent, priority, channel, category, policy_id
-    from backlog_segment where tenant_id = ${tenantId}::uuid ${from}
+    from backlog_segment where tenant_id = ${tenantId}::uuid ${from} ${ended}
     order by ticket_id, n limit ${limit}`.execute(db);
   return rows.map((r) => ({
     ticketId: r.ticket_id,
@@ -122,10 +134,11 @@ export async function readSegmentPage(
 async function* segmentPages(
   db: Kysely<DB>,
   tenantId: string,
+  since?: number,
 ): AsyncGenerator<readonly SegmentRow[]> {
   let after: [string, number] | null = null;
   for (;;) {
-    const rows = await readSegmentPage(db, tenantId, after, SEGMENT_PAGE);
+    const rows = await readSegmentPage(db, tenantId, after, SEGMENT_PAGE, since);
     if (rows.length === 0) return;
     const last = rows.at(-1)!;
     after = [last.ticketId, last.n];
@@ -195,8 +208,42 @@ async function* openClockPages(db: Kysely<DB>, tenantId: string) {
   }
 }
 
-/** Opens a snapshot of the tenant's ledgers and segments; call `close()` when done with it. */
-export function openLedgerSnapshot(db: Kysely<DB>, tenantId: string): Promise<LedgerSnapshot> {
+export interface SnapshotHorizon {
+  /** Days of history to read back from the latest bucket of `kinds` (at most tomorrow). */
+  days: number;
+  kinds: readonly ContributionKind[];
+  now?: () => number;
+}
+
+/**
+ * The first instant a snapshot with `horizon` reads: the UTC midnight `days` before the latest
+ * bucket of the kinds (capped at tomorrow, so a far-future event does not empty the cube), or
+ * undefined when the ledgers are empty.
+ */
+async function sinceOf(
+  db: Kysely<DB>,
+  tenantId: string,
+  horizon: SnapshotHorizon,
+): Promise<number | undefined> {
+  let last = -Infinity;
+  for (const kind of horizon.kinds) {
+    const span = await ledgerSpan(db, tenantId, kind);
+    if (span !== null) last = Math.max(last, Math.floor(span.hi / DAY_MS));
+  }
+  if (!Number.isFinite(last)) return undefined;
+  last = Math.min(last, Math.floor((horizon.now ?? Date.now)() / DAY_MS) + 1);
+  return (last - horizon.days) * DAY_MS;
+}
+
+/**
+ * Opens a snapshot of the tenant's ledgers and segments (with `horizon`: only those of its last
+ * days); call `close()` when done with it.
+ */
+export function openLedgerSnapshot(
+  db: Kysely<DB>,
+  tenantId: string,
+  horizon?: SnapshotHorizon,
+): Promise<LedgerSnapshot> {
   return new Promise<LedgerSnapshot>((resolve, reject) => {
     let opened = false;
     let done: Promise<void> = Promise.resolve();
@@ -210,11 +257,16 @@ export function openLedgerSnapshot(db: Kysely<DB>, tenantId: string): Promise<Le
           const { rows } = await sql<{ version: string }>`
             select coalesce((select version::text from tenant_data_version
               where tenant_id = ${tenantId}::uuid), '0') as version`.execute(conn);
+          const since =
+            horizon !== undefined && horizon.days > 0
+              ? await sinceOf(conn, tenantId, horizon)
+              : undefined;
           opened = true;
           resolve({
             version: rows[0]!.version,
-            rows: (kind) => ledgerPages(conn, tenantId, kind),
-            segments: () => segmentPages(conn, tenantId),
+            ...(since !== undefined ? { since } : {}),
+            rows: (kind) => ledgerPages(conn, tenantId, kind, since),
+            segments: () => segmentPages(conn, tenantId, since),
             openClocks: () => openClockPages(conn, tenantId),
             close: async () => {
               release();

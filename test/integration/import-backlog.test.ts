@@ -191,7 +191,8 @@ const apps = () =>
 
 // One database for the file (a migration costs seconds on PGlite), a tenant per log.
 beforeAll(async () => {
-  t = await createTestApp({ logger: { level: 'error' }, kpiCubeBlocking: true });
+  // The cube holds all of the logs' years (no horizon): every answer comes from it.
+  t = await createTestApp({ logger: { level: 'error' }, kpiCubeBlocking: true, kpiCubeDays: 0 });
   const { db, transaction, reserve } = t.database;
   sql = await buildApp({ db, transaction, reserve, logger: { level: 'error' }, kpiCubeBytes: 0 });
 });

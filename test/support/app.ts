@@ -81,10 +81,13 @@ export async function createTestApp(deps: Partial<AppDeps> = {}): Promise<TestAp
   };
 }
 
-/** The two ways the KPI API answers: SQL over the rollups, and the in-memory cube. */
+/**
+ * The two ways the KPI API answers: SQL over the rollups, and the in-memory cube — holding all
+ * history, so that every answer comes from it (its horizon: test/api/kpis-cube-horizon.test.ts).
+ */
 export const KPI_SOURCES = [
   { name: 'SQL', source: 'sql', deps: { kpiCubeBytes: 0 } },
-  { name: 'the cube', source: 'cube', deps: { kpiCubeBlocking: true } },
+  { name: 'the cube', source: 'cube', deps: { kpiCubeBlocking: true, kpiCubeDays: 0 } },
 ] as const satisfies ReadonlyArray<{ name: string; source: string; deps: Partial<AppDeps> }>;
 
 /** Fails unless a KPI answer came from `source` (its Server-Timing header names it). */

@@ -30,6 +30,20 @@ describe('loadConfig', () => {
     expect(loadConfig({ DESKMETRICS_KPI_CUBE_MB: value }).kpiCubeBytes).toBe(bytes);
   });
 
+  it.each([
+    [undefined, 400],
+    ['0', 0],
+    ['190', 190],
+  ])('reads DESKMETRICS_KPI_CUBE_DAYS=%j', (value, days) => {
+    expect(loadConfig({ DESKMETRICS_KPI_CUBE_DAYS: value }).kpiCubeDays).toBe(days);
+  });
+
+  it.each(['-1', '1.5', 'a year', '36501'])('refuses DESKMETRICS_KPI_CUBE_DAYS=%j', (value) => {
+    expect(() => loadConfig({ DESKMETRICS_KPI_CUBE_DAYS: value })).toThrow(
+      /DESKMETRICS_KPI_CUBE_DAYS must be a whole number from 0 to 36500/,
+    );
+  });
+
   it('protects a node by default: rate limits, export cap, no CORS', () => {
     expect(loadConfig({}).protection).toEqual({
       rateLimitReads: 1200,

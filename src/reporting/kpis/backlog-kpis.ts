@@ -28,6 +28,23 @@ import {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** What a backlog answer reads from: the tenant's cube, when there is one, or SQL. */
+export interface BacklogSource {
+  cube?: TenantCube | undefined;
+  /** Told when the cube was not asked: an instant before its horizon (tenant-cube.ts). */
+  onSql?: () => void;
+}
+
+/** The cube when it holds every one of `instants` (none before its horizon), else undefined. */
+function cubeFor(source: BacklogSource, instants: readonly number[]): TenantCube | undefined {
+  const { cube } = source;
+  if (cube === undefined) return undefined;
+  const earliest = instants.reduce((a, b) => Math.min(a, b), Infinity);
+  if (cube.holds(earliest)) return cube;
+  source.onSql?.();
+  return undefined;
+}
+
 const DEFINITION = {
   name: 'backlog_stock',
   in_backlog: 'created at or before T, not deleted, status new, open, pending or on_hold at T',
@@ -102,7 +119,7 @@ export async function backlogKpi(
   deps: BacklogDeps,
   tenantId: string,
   raw: RawKpiQuery,
-  context: { now: number; tenantZone: string; cube?: TenantCube | undefined },
+  context: { now: number; tenantZone: string } & BacklogSource,
 ) {
   const asOf = raw.as_of === undefined ? context.now : instantOf(raw, 'as_of');
   const timezone = timezoneOf(raw, context.tenantZone);
@@ -120,7 +137,13 @@ export async function backlogKpi(
   if (compare !== undefined)
     instants.push(comparisonShift(asOf, asOf, 'previous_year', timezone)(asOf));
   const options = { groupBy, filters: columnFilters(raw), age, bounds };
-  const [now, before] = await backlogGroups(deps, tenantId, instants, options, context.cube);
+  const [now, before] = await backlogGroups(
+    deps,
+    tenantId,
+    instants,
+    options,
+    cubeFor(context, instants),
+  );
   const pairs =
     before === undefined ? now!.map((g) => [g] as const) : paired(now!, before, groupBy, bounds);
   const rows = pairs.map(([g, p]) => {
@@ -143,7 +166,7 @@ export async function backlogTrendKpi(
   deps: BacklogDeps,
   tenantId: string,
   raw: RawKpiQuery,
-  context: { tenantZone: string; cube?: TenantCube | undefined },
+  context: { tenantZone: string } & BacklogSource,
 ) {
   const q = parseKpiQuery({ interval: 'day', ...raw }, context.tenantZone, BACKLOG_GROUPS);
   if (q.compare !== undefined && !(COMPARES as readonly string[]).includes(q.compare)) {
@@ -158,7 +181,7 @@ export async function backlogTrendKpi(
     age: 'calendar' as const,
     bounds: [],
   };
-  const groups = await backlogGroups(deps, tenantId, instants, options, context.cube);
+  const groups = await backlogGroups(deps, tenantId, instants, options, cubeFor(context, instants));
   const rows = ends.flatMap((end, i) => {
     const current = groups[i]!;
     const pairs = shift

@@ -10,12 +10,13 @@
  * ETag; every other answer keeps its ETag until the data changes, and is never stale.
  */
 import { createHash } from 'node:crypto';
+import { comparisonShift } from '../../core/time/periods.js';
 import { readKpiContext } from '../../storage/data-version.repository.js';
 import { FCR_WINDOW_DAYS } from '../../tenant-config/fold-context.js';
 import type { BacklogDeps } from './backlog.js';
 import { backlogKpi, backlogTrendKpi } from './backlog-kpis.js';
 import { runRangeKpi, type RangeKpi } from './grouped.js';
-import { parseKpiQuery, type RawKpiQuery } from './query.js';
+import { parseKpiQuery, type KpiQuery, type RawKpiQuery } from './query.js';
 import {
   fcrKpi,
   handleTimeKpi,
@@ -75,6 +76,12 @@ export function matchesEtag(header: string | undefined, etag: string): boolean {
   });
 }
 
+/** The first instant a range KPI reads: its `from`, or its comparison window's. */
+function earliestOf(q: KpiQuery): number {
+  if (q.compare === undefined) return q.from;
+  return Math.min(q.from, comparisonShift(q.from, q.to, q.compare, q.timezone)(q.from));
+}
+
 async function compute(
   deps: KpiServiceDeps,
   tenantId: string,
@@ -91,16 +98,20 @@ async function compute(
     const answer = endpoint === 'backlog' ? backlogKpi : backlogTrendKpi;
     const run = async () => {
       const cube = await deps.cubes?.at(tenantId, context.version);
-      const version = cube?.version ?? context.version;
-      const body = await answer(deps, tenantId, raw, { ...context, cube });
-      return { body, source: cube === undefined ? ('sql' as const) : ('cube' as const), version };
+      let sql = cube === undefined;
+      const onSql = () => (sql = true);
+      const body = await answer(deps, tenantId, raw, { ...context, cube, onSql });
+      const version = sql ? context.version : cube!.version;
+      return { body, source: sql ? ('sql' as const) : ('cube' as const), version };
     };
     return { parsed: raw, to: null, run };
   }
   const { kpi, groups } = RANGE[endpoint]!;
   const q = parseKpiQuery(raw, context.tenantZone, groups);
   const run = async () => {
-    const cube = await deps.cubes?.at(tenantId, context.version);
+    const held = await deps.cubes?.at(tenantId, context.version);
+    // A range reaching before the cube's horizon (tenant-cube.ts) is answered from SQL.
+    const cube = held?.holds(earliestOf(q)) === true ? held : undefined;
     const version = cube?.version ?? context.version;
     const body = await runRangeKpi(kpi, deps, tenantId, q, { now: context.now, cube });
     return { body, source: cube === undefined ? ('sql' as const) : ('cube' as const), version };

@@ -555,3 +555,69 @@ describe('BacklogIndex: property', () => {
     );
   });
 });
+
+describe('BacklogIndex: a horizon', () => {
+  it('answers instants from the horizon on as over every segment, before and after replaces', async () => {
+    const initial = fc.tuple(...TICKETS.map(ticketSegments));
+    const steps = fc.array(
+      fc.record({ ticket: fc.constantFrom(...TICKETS, 'new'), drop: fc.boolean(), q: question }),
+      { maxLength: 8 },
+    );
+    const replacement = fc.array(fc.tuple(...TICKETS.map(ticketSegments), ticketSegments('new')), {
+      minLength: 8,
+      maxLength: 8,
+    });
+    const kept = (live: Live, horizon: number) =>
+      [...live.values()].flat().filter((s) => s.to === null || s.to > horizon).length;
+    await fc.assert(
+      fc.asyncProperty(
+        initial,
+        fc.integer({ min: -40, max: 40 }),
+        fc.nat(),
+        steps,
+        replacement,
+        question,
+        async (start, horizonDay, cut, ops, later, q0) => {
+          const horizon = T0 + horizonDay * DAY;
+          // Instants before the horizon are not asked of the index (they go to SQL).
+          const after = (q: Question, live: Live) =>
+            instantsOf(q, live).map((at) => Math.max(at, horizon));
+          const all = start.flat();
+          const index = new BacklogIndex();
+          const live: Live = liveOf(all);
+          // Cut after the load, or after one of the replaces.
+          const at = cut % (ops.length + 1);
+          await index.load([all]);
+          if (at === 0) index.trimBefore(horizon);
+          for (const [i, op] of ops.entries()) {
+            const next = op.drop ? [] : later[i]![TICKETS.concat('new').indexOf(op.ticket)]!;
+            index.replace(op.ticket, next);
+            if (next.length === 0) live.delete(op.ticket);
+            else live.set(op.ticket, next);
+            if (i + 1 === at) index.trimBefore(horizon);
+            if (i + 1 < at) continue;
+            expect(index.segments).toBe(kept(live, horizon));
+            await expectSame(index, live, { ...op.q, instants: after(op.q, live) });
+          }
+          if (at === 0) expect(index.segments).toBe(kept(live, horizon));
+          await expectSame(index, live, { ...q0, instants: after(q0, live) });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('forgets the tickets it no longer holds, and reuses their numbers', async () => {
+    const index = new BacklogIndex();
+    await index.load([[seg('a', T0, T0 + DAY), seg('b', T0, T0 + 3 * DAY), seg('c', T0, null)]]);
+    expect(index.trimBefore(T0 + 2 * DAY)).toBe(1);
+    expect(index.segments).toBe(2);
+    // A segment that ended at or before the horizon is not taken again.
+    index.replace('a', [seg('a', T0, T0 + 2 * DAY)]);
+    expect(index.segments).toBe(2);
+    index.replace('d', [seg('d', T0 + 2 * DAY, null)]);
+    expect(ids(index.tickets([T0 + 2 * DAY], [], []))).toEqual(['0:b', '0:c', '0:d']);
+    expect(index.trimBefore(T0 + 3 * DAY)).toBe(1);
+    expect(ids(index.tickets([T0 + 3 * DAY], [], []))).toEqual(['0:c', '0:d']);
+  });
+});

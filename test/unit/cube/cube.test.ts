@@ -20,6 +20,7 @@ import {
   answerRows,
 } from '../../../src/reporting/kpis/cube/answer.js';
 import { KindCube } from '../../../src/reporting/kpis/cube/kind-cube.js';
+import { DAY_MS } from '../../../src/reporting/kpis/cube/types.js';
 import type { GroupedQuery } from '../../../src/storage/kpi.repository.js';
 import {
   BASE,
@@ -185,5 +186,42 @@ describe('questions the cube refuses', () => {
     expect(() =>
       answerRows(cube, { ...q, groupBy: [], filters: [{ column: 'bin', values: ['1'] }] }),
     ).toThrow(/bin/);
+  });
+});
+
+describe.each(KINDS)('the %s cube with a horizon', (kind) => {
+  it('answers questions from the horizon on as over every row, wherever it is cut', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        rowsOf(kind),
+        schedule,
+        fc.array(queryOf(kind), { minLength: 1, maxLength: 4 }),
+        fc.nat(),
+        fc.integer({ min: 0, max: 4 }),
+        async (rows, s, queries, cutAt, before) => {
+          // The horizon: a UTC midnight at or before every question's start; the cube is cut
+          // there after its load or after any apply, then takes the rest (earlier days dropped).
+          const first = Math.min(...queries.map((c) => c.q.from));
+          const horizon = Math.floor(first / DAY_MS) - before;
+          const cube = new KindCube(kind, { minTail: s.minTail, bulkReach: s.bulkReach });
+          let held = Math.floor(rows.length * s.loaded);
+          await cube.load(batches(rows.slice(0, held), s.loadBatches));
+          const cut = cutAt % (s.applyBatches.length + 1);
+          if (cut === 0) cube.trimBefore(horizon);
+          for (const [i, size] of s.applyBatches.entries()) {
+            cube.apply(rows.slice(held, held + size));
+            held = Math.min(rows.length, held + size);
+            if (i + 1 === cut) cube.trimBefore(horizon);
+            if (i + 1 >= cut) {
+              expectSame(cube, kind, rows.slice(0, held), queries[held % queries.length]!);
+            }
+          }
+          cube.apply(rows.slice(held));
+          for (const c of queries) expectSame(cube, kind, rows, c);
+          for (const day of cube.parts.keys()) expect(day).toBeGreaterThanOrEqual(horizon);
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });

@@ -244,3 +244,53 @@ describe('CubeRegistry', () => {
     expect(errors).toHaveLength(2);
   });
 });
+
+describe('TenantCube with a horizon', () => {
+  const DAY = 86_400_000;
+  const day = (n: number) => T0 + n * DAY;
+  const on = (n: number, created = 1) => volume(created, day(n));
+  const sumFrom = (cube: TenantCube, from: number) =>
+    cube.answer('volume', { ...q, from, to: day(6000) })[0]?.sums.created ?? 0;
+
+  it('holds the last days of the data and moves in steps of a sixteenth', async () => {
+    const cube = new TenantCube('1', ['volume'], { horizonDays: 32, now: () => day(1000) });
+    await cube.fill(snapshot('1', [on(0, 1), on(10, 10), on(40, 100)]));
+    // The latest day is 40: the horizon is day 8.
+    expect(cube.horizon).toBe(day(8));
+    expect([cube.holds(day(8)), cube.holds(day(8) - 1)]).toEqual([true, false]);
+    expect(sumFrom(cube, day(8))).toBe(110);
+    // Day 41: less than a step (2 days) past — the horizon stays.
+    cube.commit('2', '2', [on(41, 1000)]);
+    expect(cube.horizon).toBe(day(8));
+    // Day 45: the horizon moves to day 13; day 10 is forgotten, and rows before 13 are dropped.
+    cube.commit('3', '3', [on(45, 10_000), on(11, 7)]);
+    expect(cube.horizon).toBe(day(13));
+    expect(sumFrom(cube, day(13))).toBe(11_100);
+    expect(cube.cubes.get('volume')!.parts.has(10)).toBe(false);
+    expect(cube.isAt('3')).toBe(true);
+  });
+
+  it('is capped at tomorrow by the clock: a far-future event does not empty it', async () => {
+    const cube = new TenantCube('1', ['volume'], { horizonDays: 30, now: () => day(50) });
+    await cube.fill(snapshot('1', [on(30, 1), on(5000, 5)]));
+    expect(cube.horizon).toBe(day(21));
+    expect(sumFrom(cube, day(21))).toBe(6);
+  });
+
+  it('starts at what its loader read, and drops later commits before it', async () => {
+    const cube = new TenantCube('1', ['volume'], { horizonDays: 30, now: () => day(1000) });
+    // The loader read from day 20 (its latest bucket, 50, less 30 days).
+    await cube.fill({ ...snapshot('1', [on(25, 1), on(50, 2)]), since: day(20) });
+    expect(cube.horizon).toBe(day(20));
+    cube.commit('2', '2', [on(19, 100), on(20, 10)]);
+    expect(sumFrom(cube, day(20))).toBe(13);
+    expect(cube.cubes.get('volume')!.parts.has(19)).toBe(false);
+  });
+
+  it('holds everything without one', async () => {
+    const cube = new TenantCube('1', ['volume'], { now: () => day(1000) });
+    await cube.fill(snapshot('1', [on(0, 1), on(900, 2)]));
+    expect(cube.horizon).toBe(-Infinity);
+    expect(cube.holds(-8.64e15)).toBe(true);
+  });
+});

@@ -122,6 +122,8 @@ export class SegmentStore {
   /** Ticket ids by ticket number, and back. */
   readonly ticketIds: string[] = [];
   private readonly ticketNumbers = new Map<string, number>();
+  /** Ticket numbers given back (`release`), reused before new ones. */
+  private readonly freeTickets: number[] = [];
   /** A ticket's first segment, -1 for none. */
   head = new Int32Array(0);
   private freeHead = -1;
@@ -130,6 +132,12 @@ export class SegmentStore {
   ticketOf(ticketId: string): number {
     let t = this.ticketNumbers.get(ticketId);
     if (t === undefined) {
+      t = this.freeTickets.pop();
+      if (t !== undefined) {
+        this.ticketIds[t] = ticketId;
+        this.ticketNumbers.set(ticketId, t);
+        return t;
+      }
       t = this.ticketIds.length;
       this.ticketIds.push(ticketId);
       this.ticketNumbers.set(ticketId, t);
@@ -172,13 +180,49 @@ export class SegmentStore {
     this.head[t] = -1;
     while (s >= 0) {
       const next = this.next[s]!;
-      drop(s);
-      this.from[s] = NaN;
-      this.next[s] = this.freeHead;
-      this.freeHead = s;
-      this.live--;
+      this.free(s, drop);
       s = next;
     }
+  }
+
+  /** Gives ticket `t`'s number back (it holds no segment): its id is forgotten. */
+  release(t: number): void {
+    this.ticketNumbers.delete(this.ticketIds[t]!);
+    this.ticketIds[t] = '';
+    this.freeTickets.push(t);
+  }
+
+  /**
+   * Frees every segment that ended at or before `horizon` (handed to `drop` first), and the
+   * numbers of the tickets left with none; returns the segments freed.
+   */
+  prune(horizon: number, drop: (slot: number) => void): number {
+    let freed = 0;
+    for (let t = 0; t < this.ticketIds.length; t++) {
+      let s = this.head[t]!;
+      if (s < 0) continue;
+      let prev = -1;
+      while (s >= 0) {
+        const next = this.next[s]!;
+        if (this.to[s]! <= horizon) {
+          if (prev < 0) this.head[t] = next;
+          else this.next[prev] = next;
+          this.free(s, drop);
+          freed++;
+        } else prev = s;
+        s = next;
+      }
+      if (this.head[t]! < 0) this.release(t);
+    }
+    return freed;
+  }
+
+  private free(s: number, drop: (slot: number) => void): void {
+    drop(s);
+    this.from[s] = NaN;
+    this.next[s] = this.freeHead;
+    this.freeHead = s;
+    this.live--;
   }
 
   private allocate(): number {

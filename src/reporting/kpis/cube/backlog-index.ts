@@ -47,6 +47,11 @@ export class BacklogIndex {
   private readonly hits = new Hits();
   private readonly table = new GroupTable();
   private readonly drop = (slot: number) => this.placement.remove(slot);
+  /**
+   * Segments that end at or before it hold no instant asked of the index (`trimBefore`): they
+   * are dropped, and so are the tickets left without a segment.
+   */
+  private horizon = -Infinity;
 
   /**
    * Bulk build from batches (a ticket's segments may be spread over batches). Segments are
@@ -59,6 +64,7 @@ export class BacklogIndex {
     let t = -1;
     for await (const batch of batches) {
       for (const segment of batch) {
+        if (!this.holds(segment)) continue;
         // A ticket's segments usually come together: look its number up once.
         if (segment.ticketId !== lastId) {
           lastId = segment.ticketId;
@@ -75,11 +81,28 @@ export class BacklogIndex {
    * removes the ticket, as a deleted ticket has no segments.
    */
   replace(ticketId: string, segments: readonly IndexedSegment[]): void {
-    const t =
-      segments.length === 0 ? this.store.findTicket(ticketId) : this.store.ticketOf(ticketId);
+    const kept = segments.filter((segment) => this.holds(segment));
+    const t = kept.length === 0 ? this.store.findTicket(ticketId) : this.store.ticketOf(ticketId);
     if (t === undefined) return;
     this.store.clear(t, this.drop);
-    for (const segment of segments) this.add(t, segment);
+    for (const segment of kept) this.add(t, segment);
+    if (kept.length === 0) this.store.release(t);
+  }
+
+  /** Whether a segment may hold an instant at or after the horizon. */
+  private holds(segment: IndexedSegment): boolean {
+    return segment.to === null || segment.to > this.horizon;
+  }
+
+  /**
+   * Forgets the segments that ended at or before `horizon` (epoch ms), and from now on drops
+   * such segments when they come: the index then answers only instants from `horizon` on, and
+   * answers them as before. Returns the segments dropped.
+   */
+  trimBefore(horizon: number): number {
+    if (horizon <= this.horizon) return 0;
+    this.horizon = horizon;
+    return this.store.prune(horizon, this.drop);
   }
 
   private add(t: number, segment: IndexedSegment): void {

@@ -54,6 +54,27 @@ export class DaySums {
     this.valCap = valCap;
   }
 
+  /**
+   * Forgets the days before `day` (the cube's horizon moved): each value's row keeps its
+   * cumulated sums from `day` on. They still count the days dropped, which changes no sum over
+   * days from `day` on (a difference of two of them); earlier days are not asked of it.
+   */
+  trimBefore(day: number): void {
+    const k = Math.min(day - this.dayBase, this.days);
+    if (this.days === 0 || k <= 0) return;
+    const stride = this.stride;
+    const days = this.days - k;
+    this.data = this.data.map((old) => {
+      const next = new Float64Array(this.valCap * (days + 1));
+      for (let v = 0; v < this.valCap; v++) {
+        next.set(old.subarray(v * stride + k, (v + 1) * stride), v * (days + 1));
+      }
+      return next;
+    });
+    this.dayBase += k;
+    this.days = days;
+  }
+
   /** Adds `values` to value `v` on `day`; `deferred`: at the next `flush`. */
   add(v: number, day: number, values: ArrayLike<number>, deferred = false): void {
     this.reserve(v + 1, day, day);

@@ -51,6 +51,8 @@ export class KindCube {
   private readonly values: Float64Array;
   private readonly minTail: number;
   private readonly bulkReach: number;
+  /** The first UTC day held (`trimBefore`): rows of earlier days are dropped. */
+  private horizon = -Infinity;
 
   constructor(kind: ContributionKind, options: KindCubeOptions = {}) {
     this.minTail = options.minTail ?? 64;
@@ -77,6 +79,7 @@ export class KindCube {
       const { dims, measures, sketch } = this.spec;
       part = new Partition(day, dims.length, measures.length, sketch);
       this.parts.set(day, part);
+      if (day > this.lastDay) this.lastDay = day;
     }
     return part;
   }
@@ -95,11 +98,11 @@ export class KindCube {
       this.values[i] = measureValue(measures[m]);
       if (this.values[i] !== 0) nonZero = true;
     });
-    if (!nonZero) return undefined;
+    const day = dayOf(c.bucket);
+    if (!nonZero || day < this.horizon) return undefined;
     this.spec.dims.forEach((d, i) => (this.ids[i] = this.dicts[i]!.idOf(dims[d] as DimValue)));
     const bin = this.spec.sketch ? Number(dims.bin) : 0;
     if (this.spec.sketch) this.coverBin(bin);
-    const day = dayOf(c.bucket);
     const part = this.partition(day);
     part.push(Math.floor((c.bucket - day * DAY_MS) / BUCKET_MS), this.ids, bin, this.values);
     return part;
@@ -116,6 +119,21 @@ export class KindCube {
     for await (const batch of batches) for (const c of batch) this.append(c);
     for (const part of this.parts.values()) part.compact(false, 1 / 32);
     this.rebuildDayLevel();
+  }
+
+  /** The latest UTC day a row was held for (-Infinity when none yet). */
+  lastDay = -Infinity;
+
+  /**
+   * Forgets the days before `day`, in both levels, and drops rows of those days from now on
+   * (the tenant's horizon moved: tenant-cube.ts). Answers for days from `day` on are unchanged.
+   */
+  trimBefore(day: number): void {
+    if (day <= this.horizon) return;
+    this.horizon = day;
+    for (const d of [...this.parts.keys()]) if (d < day) this.parts.delete(d);
+    for (const level of this.sums) level.trimBefore(day);
+    for (const level of this.sketches) level.trimBefore(day);
   }
 
   /** Builds the whole day level from the base level. */

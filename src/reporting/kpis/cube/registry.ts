@@ -39,6 +39,11 @@ export interface CubeRegistryOptions {
   catchUpMs?: number;
   /** The least time between the end of one load of a tenant and the next (default 30 s). */
   minReloadMs?: number;
+  /**
+   * Days of history a cube holds (0 or absent: all; TenantCubeOptions.horizonDays). Give the
+   * loader the same, so that it reads only those days.
+   */
+  horizonDays?: number;
   /** A tenant whose cube holds more (typed-array bytes) answers from SQL from then on. */
   maxBytes?: number;
   /**
@@ -238,7 +243,10 @@ export class CubeRegistry implements DataChangeListener {
     let snapshot: CubeSnapshot | undefined;
     try {
       snapshot = await this.options.load(tenantId);
-      const cube = new TenantCube(snapshot.version, this.options.kinds);
+      const cube = new TenantCube(snapshot.version, this.options.kinds, {
+        horizonDays: this.options.horizonDays ?? 0,
+        now: this.now,
+      });
       for (const [first, last, rows, tickets] of entry.seen)
         cube.commit(first, last, rows, tickets);
       entry.cube = cube;

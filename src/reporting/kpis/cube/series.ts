@@ -48,6 +48,19 @@ export class BlockSeries {
     this.count[this.n++] = checked(count);
   }
 
+  /** Drops the entries of days before `day`; returns how many of them were below zero. */
+  dropBefore(day: number): number {
+    const k = this.lowerBound(day);
+    if (k === 0) return 0;
+    let negative = 0;
+    for (let i = 0; i < k; i++) if (this.count[i]! < 0) negative++;
+    this.key.copyWithin(0, k, this.n);
+    this.count.copyWithin(0, k, this.n);
+    this.n -= k;
+    if (this.key.length > 64 && this.n < this.key.length >> 2) this.resize(this.n * 2);
+    return negative;
+  }
+
   resize(size: number): void {
     this.key = grow(this.key, size);
     this.count = grow(this.count, size);
@@ -131,6 +144,11 @@ export class ValueSeries {
     this.cum = cum;
   }
 
+  /** Drops the first `k` days of `cum` (it then starts `k` days later). */
+  trimFront(k: number): void {
+    this.cum = this.cum.slice(k * this.width);
+  }
+
   /** Recomputes `cum` from the entries (days from `dayBase`, `days` of them). */
   cumulate(dayBase: number, days: number): void {
     const { width } = this;
@@ -171,6 +189,22 @@ export class DimSeries {
     for (const value of this.values) value.relay(end - base, shift);
     this.dayBase = base;
     this.days = end - base;
+  }
+
+  /**
+   * Forgets the days before `day` (the cube's horizon moved): their entries, and their rows of
+   * the cumulated counts. The rows kept still count the days dropped, which changes no count over
+   * days from `day` on; earlier days are not asked of it.
+   */
+  trimBefore(day: number): void {
+    const k = Math.min(day - this.dayBase, this.days);
+    if (this.days === 0 || k <= 0) return;
+    for (const value of this.values) {
+      for (const s of value.blocks) this.negatives -= s.dropBefore(day);
+      value.trimFront(k);
+    }
+    this.dayBase += k;
+    this.days -= k;
   }
 
   /**

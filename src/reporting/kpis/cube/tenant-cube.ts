@@ -23,7 +23,7 @@ import {
 import { KindCube, type KindCubeOptions } from './kind-cube.js';
 import { BacklogIndex, type IndexedSegment } from './backlog-index.js';
 import { OverdueClocks } from './overdue-clocks.js';
-import type { CubeQuery } from './types.js';
+import { DAY_MS, dayOf, type CubeQuery } from './types.js';
 
 /** The kinds the range KPIs read (range-kpis.ts). */
 export const CUBE_KINDS = [
@@ -40,6 +40,11 @@ export type CubeKind = (typeof CUBE_KINDS)[number];
 export interface CubeSnapshot {
   /** The tenant's data version, read in the same database snapshot as the rows. */
   version: string;
+  /**
+   * The first instant read (a UTC midnight), when the loader read only the last days: rows of
+   * earlier buckets and segments that ended at or before it were left out.
+   */
+  since?: number;
   /** The ledger's rows of `kind` (one per key, or signed deltas: both sum the same), batched. */
   rows(kind: CubeKind): AsyncIterable<readonly Contribution[]>;
   /** Every backlog segment (none loaded when absent). */
@@ -74,6 +79,19 @@ function segmentsOf(ticketId: string, t: TicketSegments): IndexedSegment[] {
   }));
 }
 
+export interface TenantCubeOptions extends KindCubeOptions {
+  /**
+   * The days of history held (the horizon; 0 or absent: all). The cube then holds the days from
+   * `last − horizonDays` on, `last` being the latest day of the rollups (at most tomorrow by
+   * `now`), plus the backlog segments that end after that day's start; it moves forward in steps
+   * of a sixteenth of it as the data does. Questions reaching before it are not asked of the cube
+   * (`holds`): they go to SQL.
+   */
+  horizonDays?: number;
+  /** The clock that caps `last` (default Date.now): a far-future event does not move it. */
+  now?: () => number;
+}
+
 export class TenantCube {
   readonly cubes = new Map<ContributionKind, KindCube>();
   /** The running clocks with a due time (SLA's overdue clocks). */
@@ -85,14 +103,54 @@ export class TenantCube {
   /** A commit overlapped the version held: only a reload can make the cube current again. */
   private broken = false;
   private readonly waiting = new Map<bigint, Commit>();
+  /** The first UTC day held (-Infinity: all history); see `TenantCubeOptions.horizonDays`. */
+  private horizonDay = -Infinity;
+  private readonly horizonDays: number;
+  private readonly now: () => number;
 
   constructor(
     version: string,
     readonly kinds: readonly CubeKind[] = CUBE_KINDS,
-    options: KindCubeOptions = {},
+    options: TenantCubeOptions = {},
   ) {
     this.at = BigInt(version);
+    this.horizonDays = options.horizonDays ?? 0;
+    this.now = options.now ?? Date.now;
     for (const kind of kinds) this.cubes.set(kind, new KindCube(kind, options));
+  }
+
+  /** The first instant the cube answers for (epoch ms; -Infinity: all history). */
+  get horizon(): number {
+    return this.horizonDay * DAY_MS;
+  }
+
+  /**
+   * Whether the cube answers a question about instants from `from` on: a range starting there,
+   * the backlog at that instant. Earlier ones are for SQL.
+   */
+  holds(from: number): boolean {
+    return from >= this.horizon;
+  }
+
+  /** Moves the horizon when the data moved a step past it (no horizon: nothing). */
+  private advance(): void {
+    if (this.horizonDays <= 0) return;
+    let last = -Infinity;
+    for (const cube of this.cubes.values()) last = Math.max(last, cube.lastDay);
+    last = Math.min(last, dayOf(this.now()) + 1);
+    if (!Number.isFinite(last)) return;
+    const target = last - this.horizonDays;
+    const step = Math.max(1, Math.ceil(this.horizonDays / 16));
+    if (this.horizonDay !== -Infinity && target < this.horizonDay + step) return;
+    this.trimBefore(target);
+  }
+
+  /** Forgets the days before `day` in every part (the horizon never moves back). */
+  private trimBefore(day: number): void {
+    if (day <= this.horizonDay) return;
+    this.horizonDay = day;
+    for (const cube of this.cubes.values()) cube.trimBefore(day);
+    this.backlog.trimBefore(day * DAY_MS);
   }
 
   /** The data version held (commits waiting for an earlier one not counted). */
@@ -126,9 +184,13 @@ export class TenantCube {
   /** Loads every kind from the snapshot (taken at the version given to the constructor). */
   async fill(snapshot: CubeSnapshot): Promise<void> {
     if (BigInt(snapshot.version) !== this.at) throw new Error('snapshot of another data version');
+    // Rows before what was read must be dropped as they come, or the cube would hold part of
+    // those days and answer for them.
+    if (snapshot.since !== undefined) this.trimBefore(Math.ceil(snapshot.since / DAY_MS));
     for (const kind of this.kinds) await this.cubes.get(kind)!.load(snapshot.rows(kind));
     if (snapshot.openClocks) await this.overdue.load(snapshot.openClocks());
     if (snapshot.segments) await this.backlog.load(snapshot.segments());
+    this.advance();
     this.ready = true;
     this.drain();
   }
@@ -170,6 +232,7 @@ export class TenantCube {
       }
       this.at = next.last;
     }
+    this.advance();
   }
 
   private cube(kind: CubeKind): KindCube {
