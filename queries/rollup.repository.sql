@@ -414,7 +414,7 @@ set
 where
   tenant_id = $1::uuid;
 
--- compactRollups
+-- compactRollups: whole ledger
 begin;
 
 select
@@ -1462,6 +1462,1103 @@ from
   "handle_sketch_rollup"
 where
   tenant_id = $1::uuid;
+
+insert into
+  tenant_data_version (tenant_id, version)
+values
+  ($1::uuid, 1)
+on conflict (tenant_id) do update
+set
+  version = tenant_data_version.version + 1
+returning
+  version::text as version;
+
+commit;
+
+-- compactRollups: from a bucket on
+begin;
+
+select
+  pg_advisory_xact_lock(hashtextextended ($1, 0));
+
+select
+  count(*) as n
+from
+  "sla_rollup"
+where
+  tenant_id = $1::uuid
+  and bucket >= $2::timestamptz;
+
+with
+  gone as (
+    delete from "sla_rollup"
+    where
+      tenant_id = $1::uuid
+      and bucket >= $2::timestamptz
+      and (
+        "bucket",
+        "metric",
+        "team",
+        "agent",
+        "priority",
+        "channel",
+        "category",
+        "policy"
+      ) in (
+        select
+          "bucket",
+          "metric",
+          "team",
+          "agent",
+          "priority",
+          "channel",
+          "category",
+          "policy"
+        from
+          "sla_rollup"
+        where
+          tenant_id = $3::uuid
+          and bucket >= $4::timestamptz
+        group by
+          "bucket",
+          "metric",
+          "team",
+          "agent",
+          "priority",
+          "channel",
+          "category",
+          "policy"
+        having
+          count(*) > 1
+          or (
+            sum("achieved") = 0
+            and sum("breached") = 0
+            and sum("stopped") = 0
+            and sum("elapsed_business_ms") = 0
+          )
+      )
+    returning
+      "bucket",
+      "metric",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy",
+      "achieved",
+      "breached",
+      "stopped",
+      "elapsed_business_ms"
+  )
+insert into
+  "sla_rollup" (
+    tenant_id,
+    "bucket",
+    "metric",
+    "team",
+    "agent",
+    "priority",
+    "channel",
+    "category",
+    "policy",
+    "achieved",
+    "breached",
+    "stopped",
+    "elapsed_business_ms"
+  )
+select
+  $5::uuid,
+  s.*
+from
+  (
+    select
+      "bucket",
+      "metric",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy",
+      sum("achieved")::bigint as "achieved",
+      sum("breached")::bigint as "breached",
+      sum("stopped")::bigint as "stopped",
+      sum("elapsed_business_ms")::bigint as "elapsed_business_ms"
+    from
+      gone
+    group by
+      "bucket",
+      "metric",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy"
+    having
+      sum("achieved") <> 0
+      or sum("breached") <> 0
+      or sum("stopped") <> 0
+      or sum("elapsed_business_ms") <> 0
+  ) s;
+
+select
+  count(*) as n
+from
+  "sla_rollup"
+where
+  tenant_id = $1::uuid
+  and bucket >= $2::timestamptz;
+
+select
+  count(*) as n
+from
+  "fcr_rollup"
+where
+  tenant_id = $1::uuid
+  and bucket >= $2::timestamptz;
+
+with
+  gone as (
+    delete from "fcr_rollup"
+    where
+      tenant_id = $1::uuid
+      and bucket >= $2::timestamptz
+      and (
+        "bucket",
+        "team",
+        "agent",
+        "priority",
+        "channel",
+        "category",
+        "policy"
+      ) in (
+        select
+          "bucket",
+          "team",
+          "agent",
+          "priority",
+          "channel",
+          "category",
+          "policy"
+        from
+          "fcr_rollup"
+        where
+          tenant_id = $3::uuid
+          and bucket >= $4::timestamptz
+        group by
+          "bucket",
+          "team",
+          "agent",
+          "priority",
+          "channel",
+          "category",
+          "policy"
+        having
+          count(*) > 1
+          or (
+            sum("solved") = 0
+            and sum("fcr") = 0
+            and sum("zero_touch") = 0
+            and sum("touched") = 0
+            and sum("reopened") = 0
+            and sum("escalated") = 0
+          )
+      )
+    returning
+      "bucket",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy",
+      "solved",
+      "fcr",
+      "zero_touch",
+      "touched",
+      "reopened",
+      "escalated"
+  )
+insert into
+  "fcr_rollup" (
+    tenant_id,
+    "bucket",
+    "team",
+    "agent",
+    "priority",
+    "channel",
+    "category",
+    "policy",
+    "solved",
+    "fcr",
+    "zero_touch",
+    "touched",
+    "reopened",
+    "escalated"
+  )
+select
+  $5::uuid,
+  s.*
+from
+  (
+    select
+      "bucket",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy",
+      sum("solved")::bigint as "solved",
+      sum("fcr")::bigint as "fcr",
+      sum("zero_touch")::bigint as "zero_touch",
+      sum("touched")::bigint as "touched",
+      sum("reopened")::bigint as "reopened",
+      sum("escalated")::bigint as "escalated"
+    from
+      gone
+    group by
+      "bucket",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy"
+    having
+      sum("solved") <> 0
+      or sum("fcr") <> 0
+      or sum("zero_touch") <> 0
+      or sum("touched") <> 0
+      or sum("reopened") <> 0
+      or sum("escalated") <> 0
+  ) s;
+
+select
+  count(*) as n
+from
+  "fcr_rollup"
+where
+  tenant_id = $1::uuid
+  and bucket >= $2::timestamptz;
+
+select
+  count(*) as n
+from
+  "volume_rollup"
+where
+  tenant_id = $1::uuid
+  and bucket >= $2::timestamptz;
+
+with
+  gone as (
+    delete from "volume_rollup"
+    where
+      tenant_id = $1::uuid
+      and bucket >= $2::timestamptz
+      and (
+        "bucket",
+        "team",
+        "agent",
+        "priority",
+        "channel",
+        "category",
+        "policy"
+      ) in (
+        select
+          "bucket",
+          "team",
+          "agent",
+          "priority",
+          "channel",
+          "category",
+          "policy"
+        from
+          "volume_rollup"
+        where
+          tenant_id = $3::uuid
+          and bucket >= $4::timestamptz
+        group by
+          "bucket",
+          "team",
+          "agent",
+          "priority",
+          "channel",
+          "category",
+          "policy"
+        having
+          count(*) > 1
+          or (
+            sum("created") = 0
+            and sum("solved") = 0
+            and sum("reopens") = 0
+            and sum("deleted") = 0
+          )
+      )
+    returning
+      "bucket",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy",
+      "created",
+      "solved",
+      "reopens",
+      "deleted"
+  )
+insert into
+  "volume_rollup" (
+    tenant_id,
+    "bucket",
+    "team",
+    "agent",
+    "priority",
+    "channel",
+    "category",
+    "policy",
+    "created",
+    "solved",
+    "reopens",
+    "deleted"
+  )
+select
+  $5::uuid,
+  s.*
+from
+  (
+    select
+      "bucket",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy",
+      sum("created")::bigint as "created",
+      sum("solved")::bigint as "solved",
+      sum("reopens")::bigint as "reopens",
+      sum("deleted")::bigint as "deleted"
+    from
+      gone
+    group by
+      "bucket",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy"
+    having
+      sum("created") <> 0
+      or sum("solved") <> 0
+      or sum("reopens") <> 0
+      or sum("deleted") <> 0
+  ) s;
+
+select
+  count(*) as n
+from
+  "volume_rollup"
+where
+  tenant_id = $1::uuid
+  and bucket >= $2::timestamptz;
+
+select
+  count(*) as n
+from
+  "handle_time_rollup"
+where
+  tenant_id = $1::uuid
+  and bucket >= $2::timestamptz;
+
+with
+  gone as (
+    delete from "handle_time_rollup"
+    where
+      tenant_id = $1::uuid
+      and bucket >= $2::timestamptz
+      and (
+        "bucket",
+        "team",
+        "agent",
+        "priority",
+        "channel",
+        "category",
+        "policy"
+      ) in (
+        select
+          "bucket",
+          "team",
+          "agent",
+          "priority",
+          "channel",
+          "category",
+          "policy"
+        from
+          "handle_time_rollup"
+        where
+          tenant_id = $3::uuid
+          and bucket >= $4::timestamptz
+        group by
+          "bucket",
+          "team",
+          "agent",
+          "priority",
+          "channel",
+          "category",
+          "policy"
+        having
+          count(*) > 1
+          or (
+            sum("contacts") = 0
+            and sum("talk_ms") = 0
+            and sum("hold_ms") = 0
+            and sum("wrap_ms") = 0
+            and sum("handle_ms") = 0
+          )
+      )
+    returning
+      "bucket",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy",
+      "contacts",
+      "talk_ms",
+      "hold_ms",
+      "wrap_ms",
+      "handle_ms"
+  )
+insert into
+  "handle_time_rollup" (
+    tenant_id,
+    "bucket",
+    "team",
+    "agent",
+    "priority",
+    "channel",
+    "category",
+    "policy",
+    "contacts",
+    "talk_ms",
+    "hold_ms",
+    "wrap_ms",
+    "handle_ms"
+  )
+select
+  $5::uuid,
+  s.*
+from
+  (
+    select
+      "bucket",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy",
+      sum("contacts")::bigint as "contacts",
+      sum("talk_ms")::bigint as "talk_ms",
+      sum("hold_ms")::bigint as "hold_ms",
+      sum("wrap_ms")::bigint as "wrap_ms",
+      sum("handle_ms")::bigint as "handle_ms"
+    from
+      gone
+    group by
+      "bucket",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy"
+    having
+      sum("contacts") <> 0
+      or sum("talk_ms") <> 0
+      or sum("hold_ms") <> 0
+      or sum("wrap_ms") <> 0
+      or sum("handle_ms") <> 0
+  ) s;
+
+select
+  count(*) as n
+from
+  "handle_time_rollup"
+where
+  tenant_id = $1::uuid
+  and bucket >= $2::timestamptz;
+
+select
+  count(*) as n
+from
+  "escalation_rollup"
+where
+  tenant_id = $1::uuid
+  and bucket >= $2::timestamptz;
+
+with
+  gone as (
+    delete from "escalation_rollup"
+    where
+      tenant_id = $1::uuid
+      and bucket >= $2::timestamptz
+      and (
+        "bucket",
+        "from_tier",
+        "team",
+        "agent",
+        "priority",
+        "channel",
+        "category",
+        "policy"
+      ) in (
+        select
+          "bucket",
+          "from_tier",
+          "team",
+          "agent",
+          "priority",
+          "channel",
+          "category",
+          "policy"
+        from
+          "escalation_rollup"
+        where
+          tenant_id = $3::uuid
+          and bucket >= $4::timestamptz
+        group by
+          "bucket",
+          "from_tier",
+          "team",
+          "agent",
+          "priority",
+          "channel",
+          "category",
+          "policy"
+        having
+          count(*) > 1
+          or (sum("escalations") = 0)
+      )
+    returning
+      "bucket",
+      "from_tier",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy",
+      "escalations"
+  )
+insert into
+  "escalation_rollup" (
+    tenant_id,
+    "bucket",
+    "from_tier",
+    "team",
+    "agent",
+    "priority",
+    "channel",
+    "category",
+    "policy",
+    "escalations"
+  )
+select
+  $5::uuid,
+  s.*
+from
+  (
+    select
+      "bucket",
+      "from_tier",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy",
+      sum("escalations")::bigint as "escalations"
+    from
+      gone
+    group by
+      "bucket",
+      "from_tier",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy"
+    having
+      sum("escalations") <> 0
+  ) s;
+
+select
+  count(*) as n
+from
+  "escalation_rollup"
+where
+  tenant_id = $1::uuid
+  and bucket >= $2::timestamptz;
+
+select
+  count(*) as n
+from
+  "reassignment_rollup"
+where
+  tenant_id = $1::uuid
+  and bucket >= $2::timestamptz;
+
+with
+  gone as (
+    delete from "reassignment_rollup"
+    where
+      tenant_id = $1::uuid
+      and bucket >= $2::timestamptz
+      and (
+        "bucket",
+        "team",
+        "agent",
+        "priority",
+        "channel",
+        "category",
+        "policy"
+      ) in (
+        select
+          "bucket",
+          "team",
+          "agent",
+          "priority",
+          "channel",
+          "category",
+          "policy"
+        from
+          "reassignment_rollup"
+        where
+          tenant_id = $3::uuid
+          and bucket >= $4::timestamptz
+        group by
+          "bucket",
+          "team",
+          "agent",
+          "priority",
+          "channel",
+          "category",
+          "policy"
+        having
+          count(*) > 1
+          or (sum("reassignments") = 0)
+      )
+    returning
+      "bucket",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy",
+      "reassignments"
+  )
+insert into
+  "reassignment_rollup" (
+    tenant_id,
+    "bucket",
+    "team",
+    "agent",
+    "priority",
+    "channel",
+    "category",
+    "policy",
+    "reassignments"
+  )
+select
+  $5::uuid,
+  s.*
+from
+  (
+    select
+      "bucket",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy",
+      sum("reassignments")::bigint as "reassignments"
+    from
+      gone
+    group by
+      "bucket",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy"
+    having
+      sum("reassignments") <> 0
+  ) s;
+
+select
+  count(*) as n
+from
+  "reassignment_rollup"
+where
+  tenant_id = $1::uuid
+  and bucket >= $2::timestamptz;
+
+select
+  count(*) as n
+from
+  "backlog_flow_rollup"
+where
+  tenant_id = $1::uuid
+  and bucket >= $2::timestamptz;
+
+with
+  gone as (
+    delete from "backlog_flow_rollup"
+    where
+      tenant_id = $1::uuid
+      and bucket >= $2::timestamptz
+      and (
+        "bucket",
+        "team",
+        "agent",
+        "priority",
+        "channel",
+        "category",
+        "policy"
+      ) in (
+        select
+          "bucket",
+          "team",
+          "agent",
+          "priority",
+          "channel",
+          "category",
+          "policy"
+        from
+          "backlog_flow_rollup"
+        where
+          tenant_id = $3::uuid
+          and bucket >= $4::timestamptz
+        group by
+          "bucket",
+          "team",
+          "agent",
+          "priority",
+          "channel",
+          "category",
+          "policy"
+        having
+          count(*) > 1
+          or (
+            sum("entered") = 0
+            and sum("left") = 0
+          )
+      )
+    returning
+      "bucket",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy",
+      "entered",
+      "left"
+  )
+insert into
+  "backlog_flow_rollup" (
+    tenant_id,
+    "bucket",
+    "team",
+    "agent",
+    "priority",
+    "channel",
+    "category",
+    "policy",
+    "entered",
+    "left"
+  )
+select
+  $5::uuid,
+  s.*
+from
+  (
+    select
+      "bucket",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy",
+      sum("entered")::bigint as "entered",
+      sum("left")::bigint as "left"
+    from
+      gone
+    group by
+      "bucket",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy"
+    having
+      sum("entered") <> 0
+      or sum("left") <> 0
+  ) s;
+
+select
+  count(*) as n
+from
+  "backlog_flow_rollup"
+where
+  tenant_id = $1::uuid
+  and bucket >= $2::timestamptz;
+
+select
+  count(*) as n
+from
+  "sla_sketch_rollup"
+where
+  tenant_id = $1::uuid
+  and bucket >= $2::timestamptz;
+
+with
+  gone as (
+    delete from "sla_sketch_rollup"
+    where
+      tenant_id = $1::uuid
+      and bucket >= $2::timestamptz
+      and (
+        "bucket",
+        "metric",
+        "team",
+        "agent",
+        "priority",
+        "channel",
+        "category",
+        "policy",
+        "bin"
+      ) in (
+        select
+          "bucket",
+          "metric",
+          "team",
+          "agent",
+          "priority",
+          "channel",
+          "category",
+          "policy",
+          "bin"
+        from
+          "sla_sketch_rollup"
+        where
+          tenant_id = $3::uuid
+          and bucket >= $4::timestamptz
+        group by
+          "bucket",
+          "metric",
+          "team",
+          "agent",
+          "priority",
+          "channel",
+          "category",
+          "policy",
+          "bin"
+        having
+          count(*) > 1
+          or (sum("n") = 0)
+      )
+    returning
+      "bucket",
+      "metric",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy",
+      "bin",
+      "n"
+  )
+insert into
+  "sla_sketch_rollup" (
+    tenant_id,
+    "bucket",
+    "metric",
+    "team",
+    "agent",
+    "priority",
+    "channel",
+    "category",
+    "policy",
+    "bin",
+    "n"
+  )
+select
+  $5::uuid,
+  s.*
+from
+  (
+    select
+      "bucket",
+      "metric",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy",
+      "bin",
+      sum("n")::bigint as "n"
+    from
+      gone
+    group by
+      "bucket",
+      "metric",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy",
+      "bin"
+    having
+      sum("n") <> 0
+  ) s;
+
+select
+  count(*) as n
+from
+  "sla_sketch_rollup"
+where
+  tenant_id = $1::uuid
+  and bucket >= $2::timestamptz;
+
+select
+  count(*) as n
+from
+  "handle_sketch_rollup"
+where
+  tenant_id = $1::uuid
+  and bucket >= $2::timestamptz;
+
+with
+  gone as (
+    delete from "handle_sketch_rollup"
+    where
+      tenant_id = $1::uuid
+      and bucket >= $2::timestamptz
+      and (
+        "bucket",
+        "team",
+        "agent",
+        "priority",
+        "channel",
+        "category",
+        "policy",
+        "bin"
+      ) in (
+        select
+          "bucket",
+          "team",
+          "agent",
+          "priority",
+          "channel",
+          "category",
+          "policy",
+          "bin"
+        from
+          "handle_sketch_rollup"
+        where
+          tenant_id = $3::uuid
+          and bucket >= $4::timestamptz
+        group by
+          "bucket",
+          "team",
+          "agent",
+          "priority",
+          "channel",
+          "category",
+          "policy",
+          "bin"
+        having
+          count(*) > 1
+          or (sum("n") = 0)
+      )
+    returning
+      "bucket",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy",
+      "bin",
+      "n"
+  )
+insert into
+  "handle_sketch_rollup" (
+    tenant_id,
+    "bucket",
+    "team",
+    "agent",
+    "priority",
+    "channel",
+    "category",
+    "policy",
+    "bin",
+    "n"
+  )
+select
+  $5::uuid,
+  s.*
+from
+  (
+    select
+      "bucket",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy",
+      "bin",
+      sum("n")::bigint as "n"
+    from
+      gone
+    group by
+      "bucket",
+      "team",
+      "agent",
+      "priority",
+      "channel",
+      "category",
+      "policy",
+      "bin"
+    having
+      sum("n") <> 0
+  ) s;
+
+select
+  count(*) as n
+from
+  "handle_sketch_rollup"
+where
+  tenant_id = $1::uuid
+  and bucket >= $2::timestamptz;
 
 insert into
   tenant_data_version (tenant_id, version)

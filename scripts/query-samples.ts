@@ -352,7 +352,10 @@ export const SAMPLES: SampleTable = {
     one('by COPY (server)', ({ copyIn }) => [TENANT, CONTRIBUTIONS, copyIn]),
   ],
   // Each ledger's delete returns two rows of one key, whose sum is inserted back.
-  compactRollups: [{ args: () => [TENANT], rows: [LEDGER_ROW, LEDGER_ROW] }],
+  compactRollups: [
+    one('whole ledger', () => [TENANT], [LEDGER_ROW, LEDGER_ROW]),
+    one('from a bucket on', () => [TENANT, { since: 400 * DAY_MS }], [LEDGER_ROW, LEDGER_ROW]),
+  ],
   readRollups: [{ args: () => [TENANT] }],
   summed: { skip: 'builds the statement readRollups and readLedgerPage run' },
   contributionOf: { skip: 'converts a row readRollups and readLedgerPage read' },

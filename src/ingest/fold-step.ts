@@ -249,7 +249,9 @@ export class TicketUpdater implements IngestHooks {
       cache: this.cache,
       copyIn: tx.copyIn,
     });
-    this.compactor?.appended(tenantId, stats.rollupRows);
+    let earliest = Infinity;
+    for (const row of stats.change.rows) if (row.bucket < earliest) earliest = row.bucket;
+    this.compactor?.appended(tenantId, stats.rollupRows, earliest);
     const { listener } = this;
     return {
       refoldPending: [...stats.failed.keys()],

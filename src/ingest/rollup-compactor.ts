@@ -5,6 +5,13 @@
  * transaction. The ledger at most doubles between compactions, so the work per appended row stays
  * constant however large the tenant grows. One compaction runs at a time per process.
  *
+ * The first compaction of a tenant in a process folds its whole ledger; later ones fold only the
+ * buckets from the earliest one appended to since the last compaction started (live ingest
+ * appends to recent buckets, a late event reaches back further), so that a compaction's length
+ * follows the rows appended since the last one, not the tenant's history. Rows other writers
+ * append before that bucket (a recomputation) wait for the next whole compaction: the next
+ * process start, or `deskmetrics compact`.
+ *
  * The counts live in memory: after a restart the first compaction waits for `minRows` appended
  * rows. A compaction is only ever an optimisation of reads; the sums are the same either way.
  */
@@ -16,8 +23,12 @@ import type { DB } from '../storage/schema.js';
 interface TenantLedger {
   /** Rows appended since the last compaction started. */
   appended: number;
-  /** Rows the ledger held after the last compaction (0: unknown). */
+  /** The earliest bucket of those rows (epoch ms); Infinity when unknown. */
+  since: number;
+  /** Rows the ledger (or, after a windowed compaction, its window) held after it (0: unknown). */
   compacted: number;
+  /** Whether the tenant's whole ledger was compacted in this process. */
+  whole: boolean;
 }
 
 export class RollupCompactor {
@@ -31,11 +42,20 @@ export class RollupCompactor {
     private readonly listener?: DataChangeListener,
   ) {}
 
-  /** Records rows appended (by a committed or still open transaction) and compacts when due. */
-  appended(tenantId: string, rows: number): void {
+  /**
+   * Records rows appended (by a committed or still open transaction), the earliest of them in
+   * bucket `earliest`, and compacts when due.
+   */
+  appended(tenantId: string, rows: number, earliest: number): void {
     if (this.minRows <= 0 || rows <= 0) return;
-    const ledger = this.tenants.get(tenantId) ?? { appended: 0, compacted: 0 };
+    const ledger = this.tenants.get(tenantId) ?? {
+      appended: 0,
+      since: Infinity,
+      compacted: 0,
+      whole: false,
+    };
     ledger.appended += rows;
+    ledger.since = Math.min(ledger.since, earliest);
     this.tenants.set(tenantId, ledger);
     if (this.running === undefined && ledger.appended >= Math.max(this.minRows, ledger.compacted))
       this.running = this.compact(tenantId, ledger).finally(() => (this.running = undefined));
@@ -47,10 +67,17 @@ export class RollupCompactor {
   }
 
   private async compact(tenantId: string, ledger: TenantLedger): Promise<void> {
+    const since = ledger.whole && Number.isFinite(ledger.since) ? ledger.since : undefined;
     ledger.appended = 0;
+    ledger.since = Infinity;
     try {
-      const { after, version } = await compactRollups(this.db, tenantId);
+      const { after, version } = await compactRollups(
+        this.db,
+        tenantId,
+        since === undefined ? {} : { since },
+      );
       ledger.compacted = after;
+      ledger.whole = true;
       // A compaction changes no sum: the version moves on with nothing to apply.
       this.listener?.changed(tenantId, {
         first: version,
@@ -59,6 +86,8 @@ export class RollupCompactor {
         tickets: new Map(),
       });
     } catch (error) {
+      // The rows it did not fold may lie before the next one's window: fold everything next.
+      ledger.whole = false;
       this.onError(error);
     }
   }

@@ -265,8 +265,12 @@ async function compactLedger(
   trx: Kysely<DB>,
   tenantId: string,
   spec: RollupSpec,
+  since: number | undefined,
 ): Promise<{ before: number; after: number }> {
   const table = sql.table(spec.table);
+  // A key's rows share its bucket: a window of buckets folds whole keys.
+  const window =
+    since === undefined ? sql`` : sql`and bucket >= ${new Date(since).toISOString()}::timestamptz`;
   const keyList = sql.join(['bucket', ...spec.dims].map(ident));
   const zero = sql.join(
     spec.measures.map((m) => sql`sum(${ident(m)}) = 0`),
@@ -274,15 +278,17 @@ async function compactLedger(
   );
   const count = async () => {
     const { rows } = await sql<{ n: string }>`
-      select count(*) as n from ${table} where tenant_id = ${tenantId}::uuid`.execute(trx);
+      select count(*) as n from ${table} where tenant_id = ${tenantId}::uuid ${window}`.execute(
+      trx,
+    );
     return Number(rows[0]?.n ?? 0);
   };
   const before = await count();
   await sql`
     with gone as (
       delete from ${table}
-      where tenant_id = ${tenantId}::uuid and (${keyList}) in (
-        select ${keyList} from ${table} where tenant_id = ${tenantId}::uuid
+      where tenant_id = ${tenantId}::uuid ${window} and (${keyList}) in (
+        select ${keyList} from ${table} where tenant_id = ${tenantId}::uuid ${window}
         group by ${keyList} having count(*) > 1 or (${zero}))
       returning ${columnsOf(spec)}
     )
@@ -296,18 +302,22 @@ async function compactLedger(
  * the keys with several rows (or a zero row) are rewritten: after the first compaction most keys
  * hold one row that no later batch touched. Runs in one transaction (the caller's, if `db` is
  * one): concurrent ingest only appends rows, which each ledger's delete does not see and leaves
- * alone. Returns the rows before and after.
+ * alone. Returns the rows before and after (of the window, with `since`).
+ *
+ * `since` (epoch ms): only the buckets from then on — those appended to since the last
+ * compaction — so that the work follows the rows appended rather than the tenant's history.
  */
 export async function compactRollups(
   db: Kysely<DB>,
   tenantId: string,
+  options: { since?: number } = {},
 ): Promise<{ before: number; after: number; version: string }> {
   const work = async (trx: Kysely<DB>) => {
     await lockTenantRollups(trx, tenantId);
     let before = 0;
     let after = 0;
     for (const spec of Object.values(ROLLUPS)) {
-      const counts = await compactLedger(trx, tenantId, spec);
+      const counts = await compactLedger(trx, tenantId, spec, options.since);
       before += counts.before;
       after += counts.after;
     }
