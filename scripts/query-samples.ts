@@ -196,6 +196,19 @@ const CLUSTER_SAMPLES: SampleTable = {
   ],
 };
 
+/** table-maintenance.repository: the service's own autovacuum (catalog reads, VACUUM, ANALYZE). */
+const MAINTENANCE_SAMPLES: SampleTable = {
+  readMaintenanceSettings: [{ args: () => [] }],
+  readTableActivity: [{ args: () => [] }],
+  dueWork: { skip: "applies autovacuum's thresholds in memory" },
+  maintainTable: [
+    one('vacuum, throttled', () => ['ticket', 'vacuum', 2], [{ pid: 42 }]),
+    one('analyze, not throttled', () => ['ticket', 'analyze', 0], [{ pid: 42 }]),
+    one('both', () => ['sla_clock', 'vacuum analyze', 0], [{ pid: 42 }]),
+  ],
+  cancelBackend: [{ args: () => [42], rows: [{ cancelled: true }] }],
+};
+
 /**
  * Every exported function of every repository, by name: sample calls, or why it runs no SQL.
  * A function with branches in its SQL has a call per branch worth reviewing.
@@ -560,6 +573,7 @@ export const SAMPLES: SampleTable = {
   ...REPORTING_ROLE_SAMPLES,
   // cluster.repository (deskmetrics doctor, issue 18)
   ...CLUSTER_SAMPLES,
+  ...MAINTENANCE_SAMPLES,
 };
 
 /**

@@ -3,6 +3,7 @@
  * the result down), so every setting is documented here and nowhere else.
  */
 import path from 'node:path';
+import { TABLE_MAINTENANCE_MODES, type TableMaintenanceMode } from './storage/table-maintainer.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = [
@@ -45,6 +46,12 @@ export interface Config {
    * data (0: all). Questions reaching further back are answered from SQL.
    */
   kpiCubeDays: number;
+  /**
+   * DESKMETRICS_TABLE_MAINTENANCE: `auto` vacuums and analyzes the service's tables when the
+   * database runs no autovacuum (the embedded PGlite, a server with autovacuum off); `on` always;
+   * `off` never.
+   */
+  tableMaintenance: TableMaintenanceMode;
   /** Per-key rate limits, exported-report concurrency and CORS (http/plugins/protection.ts). */
   protection: ProtectionConfig;
 }
@@ -136,6 +143,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const kpiCubeBytes = megabytes * 2 ** 20;
   const kpiCubeDays = wholeNumber(env, 'DESKMETRICS_KPI_CUBE_DAYS', DEFAULTS.kpiCubeDays, 36_500);
+  const maintenance = nonEmpty(env.DESKMETRICS_TABLE_MAINTENANCE)?.trim() ?? 'auto';
+  if (!(TABLE_MAINTENANCE_MODES as readonly string[]).includes(maintenance)) {
+    throw new ConfigError(
+      `DESKMETRICS_TABLE_MAINTENANCE must be one of ${TABLE_MAINTENANCE_MODES.join(', ')}, got "${maintenance}"`,
+    );
+  }
   return {
     port,
     host: nonEmpty(env.HOST) ?? '127.0.0.1',
@@ -148,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rollupCompactRows,
     kpiCubeBytes,
     kpiCubeDays,
+    tableMaintenance: maintenance as TableMaintenanceMode,
     protection: protectionConfig(env),
   };
 }

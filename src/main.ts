@@ -14,6 +14,7 @@ import { describeFailure } from './failure.js';
 import type { LockOwner } from './storage/data-dir-lock.js';
 import { openDatabase, type Database } from './storage/database.js';
 import { migrate } from './storage/migrator.js';
+import { TableMaintainer } from './storage/table-maintainer.js';
 import { listTenantIds } from './storage/tenant.repository.js';
 
 /** This process, as the holder of the embedded data directory's lock. */
@@ -56,9 +57,15 @@ async function start(config: Config, database: Database): Promise<void> {
       `\nFirst start: created tenant ${first.tenantId} and its admin API key (shown only now):\n\n    ${first.generatedKey}\n\n`,
     );
   }
+  const maintainer = new TableMaintainer(database.db, {
+    mode: config.tableMaintenance,
+    throttle: database.kind === 'postgres',
+    log: app.log,
+  });
   closeWithGrace({ delay: 30_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
     else app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    await maintainer.close();
     await app.close();
     await database.close();
   });
@@ -72,6 +79,13 @@ async function start(config: Config, database: Database): Promise<void> {
   app.services.jobs.kick();
   // Load the KPI cubes in the background: KPIs are answered from SQL until each is ready.
   void warmCubes(app, database);
+  // Vacuum and analyze the tables when nothing else does (table-maintainer.ts).
+  maintainer.start().catch((err: unknown) => {
+    app.log.warn(
+      { err },
+      'table maintenance not started: the database keeps its statistics as they are',
+    );
+  });
 }
 
 async function warmCubes(app: FastifyInstance, database: Database): Promise<void> {

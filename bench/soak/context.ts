@@ -7,6 +7,8 @@ export interface Context {
   options: Options;
   service: Service;
   target: Target;
+  /** The soak database's URL (for its size). */
+  databaseUrl: string;
   /** `occurred_at` of the latest event sent (ms): the help desk's "now" for the reads. */
   deskNow: number;
   /** Failed requests: a count and the first few accounts of each kind. */

@@ -73,7 +73,12 @@ async function rates(ctx: Context, soakFrom: number): Promise<Rates> {
   return r;
 }
 
-async function measure(options: Options, service: Service, warnings: string[]): Promise<number> {
+async function measure(
+  options: Options,
+  service: Service,
+  databaseUrl: string,
+  warnings: string[],
+): Promise<number> {
   const soakFrom = demoStart(Date.now(), soakMonths(options.minutes));
   // The calibration's desk is the six months before the soak's: both inside the configuration.
   await configureTenant(service.baseUrl, configFrom(demoStart(soakFrom)));
@@ -82,6 +87,7 @@ async function measure(options: Options, service: Service, warnings: string[]): 
     options,
     service,
     target: { host: url.hostname, port: Number(url.port), key: KEY },
+    databaseUrl,
     deskNow: soakFrom,
     failures: new Map(),
     stopped: null,
@@ -138,12 +144,16 @@ async function main(): Promise<number> {
   }
   const db = await createDatabase(options.databaseUrl);
   log(
-    `database ${db.name} on PostgreSQL ${db.version} (${options.keepDatabase ? 'kept' : 'dropped'} at the end)`,
+    `database ${db.name} on PostgreSQL ${db.version} (${options.keepDatabase ? 'kept' : 'dropped'} at the end); ${
+      db.autovacuum
+        ? 'autovacuum runs on the server'
+        : 'autovacuum does not run on the server: the service vacuums and analyzes its tables itself (DESKMETRICS_TABLE_MAINTENANCE=auto)'
+    }`,
   );
   let service: Service | null = null;
   try {
     service = await start(options, db.url);
-    return await measure(options, service, warnings);
+    return await measure(options, service, db.url, warnings);
   } finally {
     if (service !== null) await stopService(service);
     if (!options.keepDatabase) await dropDatabase(options.databaseUrl, db.name);

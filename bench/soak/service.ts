@@ -41,17 +41,25 @@ async function admin<T>(serverUrl: string, work: (c: pg.Client) => Promise<T>): 
 }
 
 /** The server's version, and a new empty database on it (its URL). */
+/**
+ * The server's version, whether autovacuum runs on it (on, and its launcher alive), and a new
+ * empty database on it (its URL).
+ */
 export async function createDatabase(
   serverUrl: string,
-): Promise<{ version: string; name: string; url: string }> {
+): Promise<{ version: string; autovacuum: boolean; name: string; url: string }> {
   const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
   const name = `deskmetrics_bench_soak_${stamp}_${process.pid}`;
-  const version = await admin(serverUrl, async (c) => {
-    const { rows } = await c.query<{ v: string }>(`select current_setting('server_version') as v`);
+  const server = await admin(serverUrl, async (c) => {
+    const { rows } = await c.query<{ version: string; autovacuum: boolean }>(
+      `select current_setting('server_version') as version,
+         current_setting('autovacuum') = 'on' and exists (select 1 from pg_stat_activity
+           where backend_type = 'autovacuum launcher') as autovacuum`,
+    );
     await c.query(`create database ${name}`);
-    return rows[0]!.v;
+    return rows[0]!;
   });
-  return { version, name, url: withDatabase(serverUrl, name) };
+  return { ...server, name, url: withDatabase(serverUrl, name) };
 }
 
 export async function dropDatabase(serverUrl: string, name: string): Promise<void> {

@@ -13,6 +13,7 @@ import { agent, describeFailure, getPath, postEvents } from './client.js';
 import { now, recordFailure, sleep, type Context } from './context.js';
 import { BYTES_PER_EVENT, EVENTS_PER_TICKET, EventFeed, spoolDirectory } from './events.js';
 import { QUESTIONS, questionStream } from './questions.js';
+import { cpuSecondsOf, databaseGb, postgresCpuSeconds } from './probe.js';
 import { metricsMemoryOf } from './service.js';
 import { fmtInt, minuteHeader, minuteLine, newMinute, type Minute } from './stats.js';
 
@@ -233,13 +234,19 @@ async function soakLoop(
 
   // One line a minute; the last after the requests still in flight have answered.
   let cpu = process.cpuUsage();
+  let serviceCpu = cpuSecondsOf(ctx.service.pid);
+  let pgCpu = postgresCpuSeconds();
   let cpuAt = now();
   const close = async (index: number, seconds: Drain = { events: 60, reads: 60 }) => {
     const m = minutes[index]!;
     const used = process.cpuUsage(cpu);
-    m.benchCpu = ((used.user + used.system) / 1000 / (now() - cpuAt)) * 100;
-    cpu = process.cpuUsage();
-    cpuAt = now();
+    const elapsed = now() - cpuAt;
+    const [serviceNow, pgNow] = [cpuSecondsOf(ctx.service.pid), postgresCpuSeconds()];
+    m.benchCpu = ((used.user + used.system) / 1000 / elapsed) * 100;
+    m.serviceCpu = ((serviceNow - serviceCpu) * 1000 * 100) / elapsed;
+    m.pgCpu = ((pgNow - pgCpu) * 1000 * 100) / elapsed;
+    [cpu, serviceCpu, pgCpu, cpuAt] = [process.cpuUsage(), serviceNow, pgNow, now()];
+    m.dbGb = await databaseGb(ctx.databaseUrl);
     Object.assign(m, await metricsMemoryOf(ctx.service.baseUrl));
     m.tickets = result.tickets;
     m.load = loadavg()[0]!;

@@ -24,6 +24,11 @@ export interface Minute {
   cubeMb: number;
   tickets: number;
   benchCpu: number;
+  /** CPU over the minute, % of one core: the service, and every local PostgreSQL process. */
+  serviceCpu: number;
+  pgCpu: number;
+  /** The soak database's size at the end of the minute, GB. */
+  dbGb: number;
   load: number;
 }
 
@@ -42,6 +47,9 @@ export function newMinute(): Minute {
     cubeMb: NaN,
     tickets: 0,
     benchCpu: NaN,
+    serviceCpu: NaN,
+    pgCpu: NaN,
+    dbGb: NaN,
     load: NaN,
   };
 }
@@ -69,6 +77,8 @@ export function fmtMs(ms: number): string {
 export const fmtRate = (n: number) =>
   !Number.isFinite(n) ? '–' : n >= 100 ? fmtInt(n) : n.toFixed(1);
 
+const fmtPercent = (n: number) => (Number.isFinite(n) ? `${Math.round(n)} %` : '–');
+
 const COLUMNS: ReadonlyArray<[string, number]> = [
   ['min', 4],
   ['RSS MB (max)', 13],
@@ -82,6 +92,9 @@ const COLUMNS: ReadonlyArray<[string, number]> = [
   ['heap MB', 8],
   ['cube MB', 8],
   ['bench CPU', 10],
+  ['service CPU', 12],
+  ['PG CPU', 7],
+  ['DB GB', 6],
   ['load', 6],
 ];
 
@@ -137,7 +150,10 @@ export function minuteLine(
     fmtInt(m.tickets),
     fmtInt(m.heapMb),
     fmtInt(m.cubeMb),
-    Number.isFinite(m.benchCpu) ? `${Math.round(m.benchCpu)} %` : '–',
+    fmtPercent(m.benchCpu),
+    fmtPercent(m.serviceCpu),
+    fmtPercent(m.pgCpu),
+    Number.isFinite(m.dbGb) ? m.dbGb.toFixed(1) : '–',
     Number.isFinite(m.load) ? m.load.toFixed(2) : '–',
   ]);
 }

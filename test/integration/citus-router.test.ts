@@ -80,6 +80,10 @@ const UNPLANNED: ReadonlyArray<{ pattern: RegExp; why: string }> = [
     pattern: /^((create|alter|drop)\s+role|grant|revoke)\b/i,
     why: 'role and privilege DDL (reporting roles, issue 14), no rows: Citus propagates it to every node',
   },
+  {
+    pattern: /^(vacuum|analyze)\b/i,
+    why: "table maintenance where autovacuum does not run (storage/table-maintainer.ts), no tenant's query: Citus carries it to the table's shards, as each node's autovacuum would",
+  },
 ];
 
 /** `copy <table> (…) from stdin`: the target table. */

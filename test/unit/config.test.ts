@@ -44,6 +44,21 @@ describe('loadConfig', () => {
     );
   });
 
+  it.each([
+    [undefined, 'auto'],
+    ['auto', 'auto'],
+    ['on', 'on'],
+    [' off ', 'off'],
+  ])('reads DESKMETRICS_TABLE_MAINTENANCE=%j', (value, mode) => {
+    expect(loadConfig({ DESKMETRICS_TABLE_MAINTENANCE: value }).tableMaintenance).toBe(mode);
+  });
+
+  it.each(['yes', 'ON', '1'])('refuses DESKMETRICS_TABLE_MAINTENANCE=%j', (value) => {
+    expect(() => loadConfig({ DESKMETRICS_TABLE_MAINTENANCE: value })).toThrow(
+      /DESKMETRICS_TABLE_MAINTENANCE must be one of auto, on, off/,
+    );
+  });
+
   it('protects a node by default: rate limits, export cap, no CORS', () => {
     expect(loadConfig({}).protection).toEqual({
       rateLimitReads: 1200,
