@@ -11,6 +11,7 @@ import type { Kysely } from 'kysely';
 import { DEFAULTS, type ProtectionConfig } from './config.js';
 import { EventIngestor } from './ingest/event-ingestor.js';
 import { createServices, type Services } from './services.js';
+import { TableMaintainer, type TableMaintenanceMode } from './storage/table-maintainer.js';
 import configRoutes from './http/routes/config.js';
 import ticketRoutes from './http/routes/tickets.js';
 import kpiRoutes from './http/routes/kpis.js';
@@ -82,6 +83,11 @@ export interface AppDeps {
    * `ProtectionConfig`); the service's defaults when not given.
    */
   protection?: Partial<ProtectionConfig>;
+  /**
+   * Vacuum and analyze of the tables where autovacuum does not run (storage/table-maintainer.ts),
+   * started when the app is ready; none when not given (tests).
+   */
+  tableMaintenance?: { mode: TableMaintenanceMode; throttle: boolean };
 }
 
 const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../dist/web/', import.meta.url));
@@ -277,7 +283,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const services = servicesFor(app, deps);
   app.decorate('services', services);
   cubeBytes = () => services.cubes?.bytes() ?? 0;
+  const maintenance = deps.tableMaintenance;
+  const maintainer =
+    maintenance === undefined
+      ? undefined
+      : new TableMaintainer(deps.db, { ...maintenance, log: app.log });
+  app.addHook('onReady', async () => {
+    await maintainer?.start().catch((err: unknown) => {
+      app.log.warn({ err }, 'table maintenance not started: the tables are left as they are');
+    });
+  });
   app.addHook('onClose', async () => {
+    await maintainer?.close();
     await services.jobs.stop();
     await services.compactor.idle();
     await services.cubes?.idle();

@@ -14,7 +14,6 @@ import { describeFailure } from './failure.js';
 import type { LockOwner } from './storage/data-dir-lock.js';
 import { openDatabase, type Database } from './storage/database.js';
 import { migrate } from './storage/migrator.js';
-import { TableMaintainer } from './storage/table-maintainer.js';
 import { listTenantIds } from './storage/tenant.repository.js';
 
 /** This process, as the holder of the embedded data directory's lock. */
@@ -44,6 +43,7 @@ async function start(config: Config, database: Database): Promise<void> {
     kpiCubeDays: config.kpiCubeDays,
     ndjsonBatchSize: config.ndjsonBatchSize,
     protection: config.protection,
+    tableMaintenance: { mode: config.tableMaintenance, throttle: database.kind === 'postgres' },
   });
   const where = config.databaseUrl
     ? 'PostgreSQL (DATABASE_URL)'
@@ -57,15 +57,9 @@ async function start(config: Config, database: Database): Promise<void> {
       `\nFirst start: created tenant ${first.tenantId} and its admin API key (shown only now):\n\n    ${first.generatedKey}\n\n`,
     );
   }
-  const maintainer = new TableMaintainer(database.db, {
-    mode: config.tableMaintenance,
-    throttle: database.kind === 'postgres',
-    log: app.log,
-  });
   closeWithGrace({ delay: 30_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
     else app.log.info({ signal }, 'shutting down: finishing in-flight requests');
-    await maintainer.close();
     await app.close();
     await database.close();
   });
@@ -79,13 +73,6 @@ async function start(config: Config, database: Database): Promise<void> {
   app.services.jobs.kick();
   // Load the KPI cubes in the background: KPIs are answered from SQL until each is ready.
   void warmCubes(app, database);
-  // Vacuum and analyze the tables when nothing else does (table-maintainer.ts).
-  maintainer.start().catch((err: unknown) => {
-    app.log.warn(
-      { err },
-      'table maintenance not started: the database keeps its statistics as they are',
-    );
-  });
 }
 
 async function warmCubes(app: FastifyInstance, database: Database): Promise<void> {

@@ -95,6 +95,7 @@ function demoApp(database: Database, config: Config, now: () => number): Promise
     kpiCubeDays: config.kpiCubeDays,
     ndjsonBatchSize: config.ndjsonBatchSize,
     protection: config.protection,
+    tableMaintenance: { mode: config.tableMaintenance, throttle: database.kind === 'postgres' },
   });
 }
 

@@ -78,6 +78,7 @@ export async function directTarget(config: Config, tenantId: string): Promise<Im
       ndjsonBatchSize: config.ndjsonBatchSize,
       // The command's own app, on the machine's database: no caller to protect it from.
       protection: { rateLimitReads: 0, rateLimitWrites: 0 },
+      tableMaintenance: { mode: config.tableMaintenance, throttle: database.kind === 'postgres' },
     });
     const key = await createApiKey(database.db, {
       tenantId,

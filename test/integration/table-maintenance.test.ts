@@ -12,6 +12,7 @@ import {
   type TableActivity,
 } from '../../src/storage/table-maintenance.repository.js';
 import { TableMaintainer, type MaintenanceLog } from '../../src/storage/table-maintainer.js';
+import { buildApp } from '../../src/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 let database: TestDatabase;
@@ -159,5 +160,34 @@ describe('TableMaintainer', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(await statsOf('maint_after_close')).toMatchObject({ analyzed: false });
     expect(lines.filter((l) => l.message.includes('failed'))).toEqual([]);
+  });
+
+  it('starts with the app that is given it, says what it decided, and stops with it', async () => {
+    const logged: Array<{ msg: string; autovacuum?: boolean }> = [];
+    const app = await buildApp({
+      db: database.db,
+      logger: { level: 'info', stream: { write: (l: string) => logged.push(JSON.parse(l)) } },
+      tableMaintenance: { mode: 'auto', throttle: onServer() },
+    });
+    await app.ready();
+    const { autovacuum } = await readMaintenanceSettings(database.db);
+    const decision = logged.find((l) => l.msg.includes('autovacuum'));
+    // With autovacuum running, auto leaves the tables to it and says nothing.
+    if (autovacuum) expect(decision).toBeUndefined();
+    else {
+      expect(decision?.autovacuum).toBe(false);
+      expect(decision?.msg).toMatch(/deskmetrics vacuums and analyzes its tables itself/);
+    }
+    await app.close();
+
+    // Without the option (tests, tools): no maintenance, nothing said.
+    const quiet: string[] = [];
+    const bare = await buildApp({
+      db: database.db,
+      logger: { level: 'info', stream: { write: (l: string) => quiet.push(l) } },
+    });
+    await bare.ready();
+    await bare.close();
+    expect(quiet.filter((l) => l.includes('autovacuum'))).toEqual([]);
   });
 });
