@@ -37,6 +37,35 @@ function checkLine(c: Check): { line: string; ok: boolean } {
   };
 }
 
+/**
+ * For reading, not judged: p50 and p99 pooled over three minutes around the baseline and over the
+ * last three. One minute's p99 is its 1 % slowest requests (about 20 ingest requests at 2,000
+ * events/s), so a single stall sets it; three minutes' are steadier, and the p50s show a drift
+ * that the p99s' noise hides.
+ */
+function windows(result: SoakResult, base: number, log: (l: string) => void): void {
+  const complete = result.minutes.length;
+  const first = Math.max(1, base - 1);
+  const last = Math.min(complete, base + 1);
+  if (complete - 2 <= last) return;
+  const pool = (from: number, to: number, pick: (m: SoakResult['minutes'][number]) => number[]) =>
+    result.minutes.slice(from - 1, to).flatMap(pick);
+  log(`  pooled over minutes ${first}–${last} against ${complete - 2}–${complete} (for reading):`);
+  for (const [what, pick] of [
+    ['KPI read', (m: SoakResult['minutes'][number]) => m.kpi],
+    ['ingest request', (m: SoakResult['minutes'][number]) => m.ingest],
+  ] as const) {
+    const before = pool(first, last, pick);
+    const after = pool(complete - 2, complete, pick);
+    const cells = [0.5, 0.99].map((q) => {
+      const [b, a] = [quantile([...before], q), quantile([...after], q)];
+      const pct = ((a - b) / b) * 100;
+      return `p${q * 100} ${fmtMs(b)} → ${fmtMs(a)} ms (${pct >= 0 ? '+' : ''}${pct.toFixed(1)} %)`;
+    });
+    log(`    ${what.padEnd(15)} ${cells.join(', ')}`);
+  }
+}
+
 function comparison(options: Options, result: SoakResult, log: (l: string) => void): string[] {
   const complete = result.minutes.length;
   const base = baselineMinute(options.minutes);
@@ -66,6 +95,7 @@ function comparison(options: Options, result: SoakResult, log: (l: string) => vo
   });
   const cubeGrew = after.rssMean - before.rssMean - (after.rssLessCube - before.rssLessCube);
   log(rest.line);
+  windows(result, base, log);
   for (const { c, ok } of results) {
     if (ok) continue;
     if (c.unit === 'MB' && rest.ok && cubeGrew > 0) {

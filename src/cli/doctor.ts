@@ -26,6 +26,7 @@ import {
 } from '../storage/cluster.repository.js';
 import { openDatabase, type Database } from '../storage/database.js';
 import { loadMigrations, pendingMigrations } from '../storage/migrator.js';
+import { readMaintenanceSettings } from '../storage/table-maintenance.repository.js';
 import { parseOptions } from './options.js';
 
 /** The table every tenant table must be co-located with (migration 0016 names the group after it). */
@@ -62,6 +63,11 @@ export interface DoctorReport {
     name: string;
     /** host:port of DATABASE_URL (no credentials), or the embedded data directory. */
     location: string;
+    /**
+     * Whether autovacuum runs on it; where it does not, the service vacuums and analyzes its
+     * tables itself unless DESKMETRICS_TABLE_MAINTENANCE=off (storage/table-maintainer.ts).
+     */
+    autovacuum: boolean;
   };
   migrations: { applied: number; pending: string[] };
   /** null: Citus is not in use in this database. */
@@ -167,11 +173,12 @@ function clusterFindings(
 /** Reads everything `doctor` reports from the open database; `location` says where it is. */
 export async function diagnose(database: Database, location: string): Promise<DoctorReport> {
   const { db } = database;
-  const [server, extension, pending, migrations] = await Promise.all([
+  const [server, extension, pending, migrations, maintenance] = await Promise.all([
     readServerInfo(db),
     findCitusExtension(db),
     pendingMigrations(db),
     loadMigrations(),
+    readMaintenanceSettings(db),
   ]);
   const citus =
     extension.installed === null
@@ -208,6 +215,7 @@ export async function diagnose(database: Database, location: string): Promise<Do
       version: server.version,
       name: server.database,
       location,
+      autovacuum: maintenance.autovacuum,
     },
     migrations: { applied: migrations.length - pending.length, pending },
     citus,
@@ -265,6 +273,7 @@ export function formatReport(report: DoctorReport): string {
   const lines = [
     `database     ${database.kind === 'embedded' ? 'embedded PGlite' : 'PostgreSQL server'} ${database.version}, database ${database.name} (${database.location})`,
     `migrations   ${migrations.applied} applied, ${migrations.pending.length === 0 ? 'none pending' : `pending: ${migrations.pending.join(', ')}`}`,
+    `vacuum       ${database.autovacuum ? 'autovacuum runs on this database' : 'autovacuum does not run on this database: the service vacuums and analyzes its tables itself (DESKMETRICS_TABLE_MAINTENANCE=auto; off leaves them as they are)'}`,
     ...(citus === null
       ? [
           `citus        not in use${report.citus_available === null ? ' (the citus extension is not installed on this server)' : ' (the citus extension is not created in this database)'}`,

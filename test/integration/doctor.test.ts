@@ -184,6 +184,17 @@ describe.runIf(!onCitus)('on PostgreSQL and the embedded database', () => {
     expect(report.healthy).toBe(true);
     expect(report.citus).toBeNull();
     expect(report.database.kind).toBe(testDatabase.mode === 'pglite' ? 'embedded' : 'server');
+    // The embedded database has no autovacuum; this machine's server runs with it off.
+    const { rows } = await sql<{ runs: boolean }>`
+      select current_setting('autovacuum') = 'on' and exists (select 1 from pg_stat_activity
+        where backend_type = 'autovacuum launcher') as runs`.execute(database.db);
+    expect(report.database.autovacuum).toBe(rows[0]!.runs);
+    if (testDatabase.mode === 'pglite') expect(report.database.autovacuum).toBe(false);
+    expect(formatReport(report)).toContain(
+      rows[0]!.runs
+        ? 'autovacuum runs on this database'
+        : 'the service vacuums and analyzes its tables itself',
+    );
     expect(report.migrations.pending).toEqual([]);
     expect(report.tables.map((t) => t.name)).toEqual(await publicTables());
     expect(report.tables.length).toBeGreaterThan(15);
