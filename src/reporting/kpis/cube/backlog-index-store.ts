@@ -8,6 +8,7 @@
  */
 
 import type { SegmentRecord } from '../../../core/aggregate/index.js';
+import type { SegmentFace } from './backlog-results.js';
 
 /** The attribute columns of a backlog segment, in the order they are stored. */
 export const DIM_COLUMNS = ['team', 'agent', 'priority', 'channel', 'category', 'policy'] as const;
@@ -15,6 +16,16 @@ export type DimColumn = (typeof DIM_COLUMNS)[number];
 
 /** A backlog segment as the index takes it (instants in epoch ms; `to` null = open-ended). */
 export type IndexedSegment = SegmentRecord;
+
+/** What a backlog answer reads of a segment besides its span, as one text (backlog-results.ts). */
+export function faceText(
+  createdAt: number,
+  status: string,
+  calendarId: string,
+  dims: Readonly<Record<DimColumn, string | null>>,
+): string {
+  return JSON.stringify([createdAt, status, calendarId, ...DIM_COLUMNS.map((d) => dims[d])]);
+}
 
 /** The values of one column: id 0 is null, every text ('' too) gets its own id. */
 export class ValueDictionary {
@@ -183,6 +194,25 @@ export class SegmentStore {
       this.free(s, drop);
       s = next;
     }
+  }
+
+  /** Ticket `t`'s segments as backlog answers read them (backlog-results.ts). */
+  facesOf(t: number): SegmentFace[] {
+    const faces: SegmentFace[] = [];
+    for (let s = this.head[t]!; s >= 0; s = this.next[s]!) {
+      const dims = {} as Record<DimColumn, string | null>;
+      DIM_COLUMNS.forEach((d, i) => {
+        dims[d] = this.dimDicts[i]!.values[this.dims[i]!.array[s]!]!;
+      });
+      const status = this.statusDict.values[this.status.array[s]!]!;
+      const calendar = this.calendarDict.values[this.calendar.array[s]!]!;
+      faces.push({
+        from: this.from[s]!,
+        to: this.to[s]!,
+        face: faceText(this.created[s]!, status, calendar, dims),
+      });
+    }
+    return faces;
   }
 
   /** Gives ticket `t`'s number back (it holds no segment): its id is forgotten. */

@@ -30,7 +30,8 @@ import {
   groupsOf,
   pushTickets,
 } from './backlog-index-query.js';
-import { SegmentStore, type IndexedSegment } from './backlog-index-store.js';
+import { faceText, SegmentStore, type IndexedSegment } from './backlog-index-store.js';
+import { changedFrom, InstantResults, type SegmentFace } from './backlog-results.js';
 
 export { DIM_COLUMNS, type IndexedSegment } from './backlog-index-store.js';
 
@@ -41,12 +42,23 @@ export interface BacklogGroupsOptions {
   bounds: readonly number[];
 }
 
+/** What `groups` reads of a segment (backlog-results.ts). */
+function faceOf(segment: IndexedSegment): SegmentFace {
+  return {
+    from: segment.from,
+    to: segment.to ?? Infinity,
+    face: faceText(segment.createdAt, segment.status, segment.calendarId, segment),
+  };
+}
+
 export class BacklogIndex {
   private readonly store = new SegmentStore();
   private readonly placement = new Placement(this.store);
   private readonly hits = new Hits();
   private readonly table = new GroupTable();
   private readonly drop = (slot: number) => this.placement.remove(slot);
+  /** `groups` answers kept per instant, dropped from the instant a `replace` changed on. */
+  private readonly results = new InstantResults();
   /**
    * Segments that end at or before it hold no instant asked of the index (`trimBefore`): they
    * are dropped, and so are the tickets left without a segment.
@@ -60,6 +72,7 @@ export class BacklogIndex {
   async load(
     batches: AsyncIterable<readonly IndexedSegment[]> | Iterable<readonly IndexedSegment[]>,
   ): Promise<void> {
+    this.results.clear();
     let lastId: string | undefined;
     let t = -1;
     for await (const batch of batches) {
@@ -74,6 +87,7 @@ export class BacklogIndex {
       }
     }
     this.placement.relayout();
+    this.results.clear();
   }
 
   /**
@@ -84,6 +98,10 @@ export class BacklogIndex {
     const kept = segments.filter((segment) => this.holds(segment));
     const t = kept.length === 0 ? this.store.findTicket(ticketId) : this.store.ticketOf(ticketId);
     if (t === undefined) return;
+    if (this.results.size > 0) {
+      const before = this.store.facesOf(t);
+      this.results.changedFrom(changedFrom(before, kept.map(faceOf)));
+    }
     this.store.clear(t, this.drop);
     for (const segment of kept) this.add(t, segment);
     if (kept.length === 0) this.store.release(t);
@@ -102,6 +120,7 @@ export class BacklogIndex {
   trimBefore(horizon: number): number {
     if (horizon <= this.horizon) return 0;
     this.horizon = horizon;
+    this.results.forgetBefore(horizon);
     return this.store.prune(horizon, this.drop);
   }
 
@@ -135,24 +154,40 @@ export class BacklogIndex {
   groups(instants: readonly number[], options: BacklogGroupsOptions): BacklogGroup[][] {
     const { groupBy, bounds } = options;
     const columns = groupBy.map(columnIndex);
-    const compiled = compileFilters(this.store, options.filters);
-    const actionable = actionableMask(this.store);
-    const template = emptyBuckets(bounds);
-    const arrays = columns.map((d) => this.store.dims[d]!.array);
-    const sizes = columns.map((d) => this.store.dimDicts[d]!.size);
+    const question = JSON.stringify([groupBy, options.filters, bounds]);
+    let counting: ((at: number) => BacklogGroup[]) | undefined;
+    const count = () => {
+      const compiled = compileFilters(this.store, options.filters);
+      const actionable = actionableMask(this.store);
+      const template = emptyBuckets(bounds);
+      const arrays = columns.map((d) => this.store.dims[d]!.array);
+      const sizes = columns.map((d) => this.store.dimDicts[d]!.size);
+      return (at: number) => {
+        this.hits.length = 0;
+        this.placement.collect(at, compiled, this.hits);
+        this.table.reset(arrays, sizes, template.length);
+        countGroups(this.store, this.hits, at, bounds, actionable, this.table);
+        return groupsOf(this.store, this.table, groupBy, template);
+      };
+    };
     return instants.map((at) => {
-      this.hits.length = 0;
-      this.placement.collect(at, compiled, this.hits);
-      this.table.reset(arrays, sizes, template.length);
-      countGroups(this.store, this.hits, at, bounds, actionable, this.table);
-      return groupsOf(this.store, this.table, groupBy, template);
+      const kept = this.results.get(at, question);
+      if (kept !== undefined) return kept;
+      counting ??= count();
+      const groups = counting(at);
+      this.results.set(at, question, groups);
+      return groups;
     });
   }
 
   /** Bytes held in typed arrays (approximate, for a memory cap; ticket id texts not counted). */
   bytes(): number {
     return (
-      this.store.bytes() + this.placement.bytes() + this.hits.slots.byteLength + this.table.bytes()
+      this.store.bytes() +
+      this.placement.bytes() +
+      this.hits.slots.byteLength +
+      this.table.bytes() +
+      this.results.bytes()
     );
   }
 
