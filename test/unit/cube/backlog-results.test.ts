@@ -24,7 +24,7 @@ const T0 = Date.UTC(2026, 2, 2);
 const f = (from: number, to: number | null, face = 'a'): SegmentFace => ({
   from,
   to: to ?? Infinity,
-  face,
+  face: [face.charCodeAt(0)],
 });
 
 describe('changedFrom: the first instant a ticket stands differently', () => {
@@ -288,12 +288,17 @@ describe('BacklogIndex: answers kept per instant', () => {
       [
         { ...base, ticketId: 'a', from: T0, to: null, status: 'open', team: 'L1' },
         { ...base, ticketId: 'b', from: T0 + H, to: null, status: 'open', team: 'L2' },
+        // The desk's data reach T0 + 10h.
+        { ...base, ticketId: 'c', from: T0 + 9 * H, to: T0 + 10 * H, status: 'new', team: null },
       ],
     ]);
     const q = { groupBy: ['team'], filters: [], bounds: [] };
-    const instants = [T0 + 2 * H, T0 + 5 * H, T0 + 9 * H];
+    const instants = [T0 + 2 * H, T0 + 5 * H, T0 + 9.5 * H];
     index.groups(instants, q);
     const kept = () => (index as unknown as { results: InstantResults }).results.size;
+    expect(kept()).toBe(3);
+    // After the data ("now" on a desk whose last event is older): asked anew each time, not kept.
+    index.groups([T0 + 11 * H, T0 + 12 * H], q);
     expect(kept()).toBe(3);
     // An event that leaves the segments as they were (a note): every answer stays.
     index.replace('a', [
@@ -308,7 +313,7 @@ describe('BacklogIndex: answers kept per instant', () => {
     const totals = index
       .groups(instants, q)
       .map((groups) => groups.map((g) => `${g.keys.team}:${g.total}`));
-    expect(totals).toEqual([['L1:1', 'L2:1'], ['L1:1'], ['L1:1']]);
+    expect(totals).toEqual([['L1:1', 'L2:1'], ['L1:1'], ['L1:1', 'null:1']]);
     expect(kept()).toBe(3);
     // A horizon: instants before it are not asked of the index any more.
     index.trimBefore(T0 + 3 * H);

@@ -17,16 +17,6 @@ export type DimColumn = (typeof DIM_COLUMNS)[number];
 /** A backlog segment as the index takes it (instants in epoch ms; `to` null = open-ended). */
 export type IndexedSegment = SegmentRecord;
 
-/** What a backlog answer reads of a segment besides its span, as one text (backlog-results.ts). */
-export function faceText(
-  createdAt: number,
-  status: string,
-  calendarId: string,
-  dims: Readonly<Record<DimColumn, string | null>>,
-): string {
-  return JSON.stringify([createdAt, status, calendarId, ...DIM_COLUMNS.map((d) => dims[d])]);
-}
-
 /** The values of one column: id 0 is null, every text ('' too) gets its own id. */
 export class ValueDictionary {
   private readonly ids = new Map<string, number>();
@@ -196,21 +186,29 @@ export class SegmentStore {
     }
   }
 
+  /**
+   * What a backlog answer reads of a segment besides its span — creation, status, calendar and
+   * attributes — as dictionary ids (the values are added to the dictionaries when new).
+   */
+  faceOf(segment: IndexedSegment): number[] {
+    const face = [
+      segment.createdAt,
+      this.statusDict.idOf(segment.status),
+      this.calendarDict.idOf(segment.calendarId),
+    ];
+    for (let d = 0; d < DIM_COLUMNS.length; d++) {
+      face.push(this.dimDicts[d]!.idOf(segment[DIM_COLUMNS[d]!]));
+    }
+    return face;
+  }
+
   /** Ticket `t`'s segments as backlog answers read them (backlog-results.ts). */
   facesOf(t: number): SegmentFace[] {
     const faces: SegmentFace[] = [];
     for (let s = this.head[t]!; s >= 0; s = this.next[s]!) {
-      const dims = {} as Record<DimColumn, string | null>;
-      DIM_COLUMNS.forEach((d, i) => {
-        dims[d] = this.dimDicts[i]!.values[this.dims[i]!.array[s]!]!;
-      });
-      const status = this.statusDict.values[this.status.array[s]!]!;
-      const calendar = this.calendarDict.values[this.calendar.array[s]!]!;
-      faces.push({
-        from: this.from[s]!,
-        to: this.to[s]!,
-        face: faceText(this.created[s]!, status, calendar, dims),
-      });
+      const face = [this.created[s]!, this.status.array[s]!, this.calendar.array[s]!];
+      for (const column of this.dims) face.push(column.array[s]!);
+      faces.push({ from: this.from[s]!, to: this.to[s]!, face });
     }
     return faces;
   }

@@ -30,8 +30,8 @@ import {
   groupsOf,
   pushTickets,
 } from './backlog-index-query.js';
-import { faceText, SegmentStore, type IndexedSegment } from './backlog-index-store.js';
-import { changedFrom, InstantResults, type SegmentFace } from './backlog-results.js';
+import { SegmentStore, type IndexedSegment } from './backlog-index-store.js';
+import { changedFrom, InstantResults } from './backlog-results.js';
 
 export { DIM_COLUMNS, type IndexedSegment } from './backlog-index-store.js';
 
@@ -40,15 +40,6 @@ export interface BacklogGroupsOptions {
   filters: readonly ColumnFilter[];
   /** Bucket boundaries in seconds, as `backlogGroups` takes them. */
   bounds: readonly number[];
-}
-
-/** What `groups` reads of a segment (backlog-results.ts). */
-function faceOf(segment: IndexedSegment): SegmentFace {
-  return {
-    from: segment.from,
-    to: segment.to ?? Infinity,
-    face: faceText(segment.createdAt, segment.status, segment.calendarId, segment),
-  };
 }
 
 export class BacklogIndex {
@@ -64,6 +55,12 @@ export class BacklogIndex {
    * are dropped, and so are the tickets left without a segment.
    */
   private horizon = -Infinity;
+  /**
+   * The latest `from` or end of a segment ever added. An instant after it — "now" on a desk
+   * whose data ends earlier — is asked with a new instant each time and dropped by any change
+   * before it: its answers are not kept.
+   */
+  private latest = -Infinity;
 
   /**
    * Bulk build from batches (a ticket's segments may be spread over batches). Segments are
@@ -98,9 +95,13 @@ export class BacklogIndex {
     const kept = segments.filter((segment) => this.holds(segment));
     const t = kept.length === 0 ? this.store.findTicket(ticketId) : this.store.ticketOf(ticketId);
     if (t === undefined) return;
-    if (this.results.size > 0) {
-      const before = this.store.facesOf(t);
-      this.results.changedFrom(changedFrom(before, kept.map(faceOf)));
+    if (!this.results.empty) {
+      const after = kept.map((segment) => ({
+        from: segment.from,
+        to: segment.to ?? Infinity,
+        face: this.store.faceOf(segment),
+      }));
+      this.results.changedFrom(changedFrom(this.store.facesOf(t), after));
     }
     this.store.clear(t, this.drop);
     for (const segment of kept) this.add(t, segment);
@@ -125,6 +126,8 @@ export class BacklogIndex {
   }
 
   private add(t: number, segment: IndexedSegment): void {
+    const end = segment.to ?? segment.from;
+    if (end > this.latest) this.latest = end;
     this.placement.insert(this.store.add(t, segment));
   }
 
@@ -175,7 +178,7 @@ export class BacklogIndex {
       if (kept !== undefined) return kept;
       counting ??= count();
       const groups = counting(at);
-      this.results.set(at, question, groups);
+      if (at <= this.latest) this.results.set(at, question, groups);
       return groups;
     });
   }

@@ -20,18 +20,25 @@ export interface SegmentFace {
   from: number;
   /** +Infinity when open-ended. */
   to: number;
-  face: string;
+  /** Numbers equal iff the answers read the same (backlog-index-store.ts: dictionary ids). */
+  face: readonly number[];
+}
+
+function compareFaces(a: readonly number[], b: readonly number[]): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+  return a.length - b.length;
 }
 
 /** The faces of the segments holding `at`, sorted (a multiset, in case segments overlap). */
-function holding(segments: readonly SegmentFace[], at: number): string[] {
-  const faces: string[] = [];
+function holding(segments: readonly SegmentFace[], at: number): Array<readonly number[]> {
+  const faces: Array<readonly number[]> = [];
   for (const s of segments) if (s.from <= at && at < s.to) faces.push(s.face);
-  return faces.sort();
+  return faces.length > 1 ? faces.sort(compareFaces) : faces;
 }
 
-const sameList = (a: readonly string[], b: readonly string[]) =>
-  a.length === b.length && a.every((x, i) => x === b[i]);
+const sameList = (a: ReadonlyArray<readonly number[]>, b: ReadonlyArray<readonly number[]>) =>
+  a.length === b.length && a.every((x, i) => compareFaces(x, b[i]!) === 0);
 
 /**
  * The earliest instant at which a ticket with segments `before` and one with `after` stand
@@ -106,7 +113,7 @@ export class InstantResults {
 
   /** Answers before `at` will not be asked again. */
   forgetBefore(at: number): void {
-    for (const instant of [...this.byInstant.keys()]) if (instant < at) this.drop(instant);
+    for (const instant of this.byInstant.keys()) if (instant < at) this.drop(instant);
   }
 
   clear(): void {
@@ -114,6 +121,11 @@ export class InstantResults {
     this.answers = 0;
     this.groupsHeld = 0;
     this.staleFrom = Infinity;
+  }
+
+  /** Whether no answer is kept (stale ones not yet dropped count as kept). */
+  get empty(): boolean {
+    return this.answers === 0;
   }
 
   /** Answers kept. */
@@ -131,7 +143,8 @@ export class InstantResults {
     if (this.staleFrom === Infinity) return;
     const from = this.staleFrom;
     this.staleFrom = Infinity;
-    for (const instant of [...this.byInstant.keys()]) if (instant >= from) this.drop(instant);
+    // Deleting the entry just visited is safe while iterating a Map.
+    for (const instant of this.byInstant.keys()) if (instant >= from) this.drop(instant);
   }
 
   private evictOldest(): void {
