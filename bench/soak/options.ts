@@ -32,6 +32,9 @@ RSS and p99 at minute 5 against the last minute (target: within ±20 %).
                         postgres://postgres@127.0.0.1:5432/postgres); the run creates the
                         database deskmetrics_bench_soak_<time> there and drops it at the end
   --keep-database       do not drop it
+  --trace FILE          write every soak request's latency, the database's vacuums and
+                        analyzes in progress and the service's event-loop delay each second to
+                        FILE, and print which of them the slowest requests met
   --no-build            start dist/main.js as it is (default: \`npm run build\` first)
   --node-flags="…"      V8/Node flags for the service (default: those of \`npm start\`); with
                         the = sign, as the value starts with dashes
@@ -57,6 +60,7 @@ export interface Options {
   seed: number;
   databaseUrl: string;
   keepDatabase: boolean;
+  trace: string | null;
   build: boolean;
   nodeFlags: string[] | null;
   help: boolean;
@@ -108,6 +112,7 @@ function readArgs(argv: string[]) {
           default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
         },
         'keep-database': { type: 'boolean', default: false },
+        trace: { type: 'string' },
         'no-build': { type: 'boolean', default: false },
         'node-flags': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -149,6 +154,7 @@ export function parseOptions(argv: string[]): Options {
     seed: wholeNumber('seed', v.seed, 0, 2 ** 31 - 1),
     databaseUrl: url,
     keepDatabase: v['keep-database'],
+    trace: v.trace ?? null,
     build: !v['no-build'],
     nodeFlags:
       v['node-flags'] === undefined ? null : v['node-flags'].split(/\s+/).filter((f) => f !== ''),

@@ -16,6 +16,7 @@ import { QUESTIONS, questionStream } from './questions.js';
 import { cpuSecondsOf, databaseGb, postgresCpuSeconds } from './probe.js';
 import { metricsMemoryOf } from './service.js';
 import { fmtInt, minuteHeader, minuteLine, newMinute, type Minute } from './stats.js';
+import { Trace } from './trace.js';
 
 const MINUTE = 60_000;
 /** Tickets generated beyond what the soak is expected to send. */
@@ -38,6 +39,8 @@ export interface SoakResult {
   questions: QuestionStats[];
   /** The generated help desk ran out of events (more events/s than planned for). */
   exhausted: boolean;
+  /** `--trace`'s summary lines. */
+  trace: string[];
   tickets: number;
   /**
    * Seconds after the end until the ingest requests, and the reads, scheduled before it had all
@@ -124,6 +127,7 @@ export async function runSoak(ctx: Context, rates: Rates): Promise<SoakResult> {
     reads: 0,
     questions: QUESTIONS.map(() => ({ latencies: [], errors: 0, cube: 0, timed: 0 })),
     exhausted: false,
+    trace: [],
     tickets: 0,
     drain: { events: 0, reads: 0 },
   };
@@ -136,7 +140,16 @@ export async function runSoak(ctx: Context, rates: Rates): Promise<SoakResult> {
     );
     if (ctx.stopped !== null) return result;
     ctx.log(minuteHeader());
-    await soakLoop(ctx, rates, feed, result);
+    const trace =
+      options.trace === null
+        ? undefined
+        : new Trace(options.trace, ctx.databaseUrl, ctx.service.baseUrl);
+    try {
+      await soakLoop(ctx, rates, feed, result, trace);
+    } finally {
+      await trace?.end();
+    }
+    result.trace = trace?.summary() ?? [];
   } finally {
     await feed.close();
   }
@@ -148,10 +161,12 @@ async function soakLoop(
   rates: Rates,
   feed: EventFeed,
   result: SoakResult,
+  trace: Trace | undefined,
 ): Promise<void> {
   const { options } = ctx;
   const minutes = Array.from({ length: options.minutes }, newMinute);
   const start = now();
+  await trace?.begin(start);
   const endAt = start + options.minutes * MINUTE;
   const minuteOf = (t: number) =>
     minutes[Math.min(options.minutes - 1, Math.max(0, Math.floor((t - start) / MINUTE)))]!;
@@ -187,6 +202,7 @@ async function soakLoop(
     }
     m.events += answer.counts.accepted + answer.counts.duplicates;
     m.ingest.push(at - due);
+    trace?.request('ingest', `ingest/${lane}`, due, at - due);
     if (batch.lastAt > ctx.deskNow) ctx.deskNow = batch.lastAt;
     result.tickets = Math.max(result.tickets, batch.tickets);
   };
@@ -218,6 +234,7 @@ async function soakLoop(
       }
       m.kpi.push(at - due);
       m.kpiOk++;
+      trace?.request('read', QUESTIONS[question.index]!.id.replace(/\s+/g, '_'), due, at - due);
       stats.latencies.push(at - due);
       if (answer.source !== null) {
         m.kpiTimed++;

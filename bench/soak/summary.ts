@@ -144,6 +144,10 @@ export function summarize(ctx: Context, result: SoakResult, rates: Rates): strin
     );
   }
   questionTable(result, log);
+  if (result.trace.length > 0) {
+    log('');
+    for (const line of result.trace) log(line);
+  }
   if (result.exhausted) {
     reasons.push('the generated help desk ran out of events');
     log('\nthe generated help desk ran out of events before the end (see MARGIN in soak.ts)');
