@@ -12,14 +12,9 @@ select
 set
   vacuum_cost_delay = 2;
 
-set
-  vacuum_cost_limit = 50;
-
 vacuum "ticket";
 
 reset vacuum_cost_delay;
-
-reset vacuum_cost_limit;
 
 -- maintainTable: analyze, not throttled
 select

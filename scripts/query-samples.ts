@@ -202,9 +202,9 @@ const MAINTENANCE_SAMPLES: SampleTable = {
   readTableActivity: [{ args: () => [] }],
   dueWork: { skip: "applies autovacuum's thresholds in memory" },
   maintainTable: [
-    one('vacuum, throttled', () => ['ticket', 'vacuum', { delayMs: 2, limit: 50 }], [{ pid: 42 }]),
-    one('analyze, not throttled', () => ['ticket', 'analyze', null], [{ pid: 42 }]),
-    one('both', () => ['sla_clock', 'vacuum analyze', null], [{ pid: 42 }]),
+    one('vacuum, throttled', () => ['ticket', 'vacuum', 2], [{ pid: 42 }]),
+    one('analyze, not throttled', () => ['ticket', 'analyze', 0], [{ pid: 42 }]),
+    one('both', () => ['sla_clock', 'vacuum analyze', 0], [{ pid: 42 }]),
   ],
   cancelBackend: [{ args: () => [42], rows: [{ cancelled: true }] }],
 };

@@ -2,10 +2,9 @@
  * The service's own autovacuum, for a database on which autovacuum does not run (the embedded
  * PGlite always; a server with `autovacuum = off`): every `autovacuum_naptime` it reads the
  * tables' activity and vacuums or analyzes, one table at a time, those autovacuum would have
- * (table-maintenance.repository.ts). On a server it sleeps as autovacuum does
- * (`autovacuum_vacuum_cost_delay`) after a quarter of autovacuum's default work between sleeps
- * (MAINTENANCE_COST_LIMIT); PGlite runs in this thread, so there each table is done in one go
- * between two requests.
+ * (table-maintenance.repository.ts). On a server it throttles itself as autovacuum does
+ * (`autovacuum_vacuum_cost_delay`); PGlite runs in this thread, so there each table is done in
+ * one go between two requests.
  *
  * DESKMETRICS_TABLE_MAINTENANCE: `auto` (the default) when autovacuum does not run, `on` always
  * (beside autovacuum it only adds work), `off` never (someone else maintains the database).
@@ -15,7 +14,6 @@ import type { DB } from './schema.js';
 import {
   cancelBackend,
   dueWork,
-  MAINTENANCE_COST_LIMIT,
   maintainTable,
   readMaintenanceSettings,
   readTableActivity,
@@ -126,15 +124,12 @@ export class TableMaintainer {
     const settings = (this.settings ??= await readMaintenanceSettings(this.db));
     const due = dueWork(await readTableActivity(this.db), settings);
     const done: MaintainedTable[] = [];
-    const throttle =
-      this.options.throttle && settings.costDelayMs > 0
-        ? { delayMs: settings.costDelayMs, limit: MAINTENANCE_COST_LIMIT }
-        : null;
+    const delay = this.options.throttle ? settings.costDelayMs : 0;
     for (const table of due) {
       if (this.closed) break;
       const started = performance.now();
       try {
-        await maintainTable(this.db, table.table, table.work, throttle, (pid) => {
+        await maintainTable(this.db, table.table, table.work, delay, (pid) => {
           this.backend = pid;
         });
         const ms = performance.now() - started;

@@ -108,35 +108,15 @@ export function dueWork(
 }
 
 /**
- * How the service's own vacuums and analyzes are throttled: `vacuum_cost_limit` cost units of
- * work (a page found in shared buffers costs 1, one read 2, one dirtied 20), then a sleep of
- * `vacuum_cost_delay`.
- */
-export interface Throttle {
-  delayMs: number;
-  limit: number;
-}
-
-/**
- * A quarter of autovacuum's default budget (200 units per sleep): the service's maintenance runs
- * beside its requests, usually on the machine that also runs the database. At autovacuum's
- * budget, a vacuum of tables held in memory took about half a core in bursts of seconds, and
- * the soak's slowest requests fell in those seconds (bench/soak, `--trace`); at a quarter, the
- * same work is spread over more time. 50 units every 2 ms still reads 25,000 cached pages
- * (200 MB) or dirties 1,250 pages a second.
- */
-export const MAINTENANCE_COST_LIMIT = 50;
-
-/**
- * Vacuums and/or analyzes one table on one connection (VACUUM runs outside a transaction, so not
- * in one of the pool's), throttled when `throttle` is given. `onBackend` receives the backend's
- * pid first, so that a shutdown can cancel a long vacuum.
+ * Vacuums and/or analyzes one table on one connection, throttled as autovacuum throttles itself
+ * when `costDelayMs` > 0 (VACUUM runs outside a transaction, so not in one of the pool's).
+ * `onBackend` receives the backend's pid first, so that a shutdown can cancel a long vacuum.
  */
 export async function maintainTable(
   db: Kysely<DB>,
   table: string,
   work: MaintenanceWork,
-  throttle: Throttle | null,
+  costDelayMs: number,
   onBackend: (pid: number) => void = () => undefined,
 ): Promise<void> {
   await db.connection().execute(async (conn) => {
@@ -144,12 +124,10 @@ export async function maintainTable(
     onBackend(rows[0]!.pid);
     // Inlined, not a parameter: PGlite cannot run VACUUM after a statement of the extended
     // protocol on the same connection ("CommitTransactionCommand: unexpected state").
-    if (throttle !== null) {
-      const delay = Math.max(0, Math.min(100, throttle.delayMs));
-      const limit = Math.max(1, Math.min(10_000, Math.round(throttle.limit)));
-      await sql`set vacuum_cost_delay = ${sql.lit(delay)}`.execute(conn);
-      await sql`set vacuum_cost_limit = ${sql.lit(limit)}`.execute(conn);
-    }
+    if (costDelayMs > 0)
+      await sql`set vacuum_cost_delay = ${sql.lit(Math.max(0, Math.min(100, costDelayMs)))}`.execute(
+        conn,
+      );
     try {
       const statement = {
         vacuum: sql`vacuum ${sql.table(table)}`,
@@ -158,10 +136,7 @@ export async function maintainTable(
       }[work];
       await statement.execute(conn);
     } finally {
-      if (throttle !== null) {
-        await sql`reset vacuum_cost_delay`.execute(conn).catch(() => undefined);
-        await sql`reset vacuum_cost_limit`.execute(conn).catch(() => undefined);
-      }
+      if (costDelayMs > 0) await sql`reset vacuum_cost_delay`.execute(conn).catch(() => undefined);
     }
   });
 }
