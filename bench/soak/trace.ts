@@ -3,7 +3,7 @@
  * (`r`, seconds from the soak's start to its scheduled instant, what it was, its latency in ms),
  * and every second the database's maintenance in progress (`m`, the second, the statement: the
  * service's or autovacuum's vacuums and analyzes, from `pg_stat_activity`) and the service's
- * event-loop delay and GC since the last second, from its `/metrics` (`s`). At the end, for each
+ * event-loop delay, GC time and major GCs since the last second, from its `/metrics` (`s`). At the end, for each
  * of ingest and reads, the share of the slowest 1 % of each minute scheduled in a second with
  * maintenance running, against the share of seconds with maintenance running.
  */
@@ -29,6 +29,7 @@ export class Trace {
   /** Seconds (from the start) whose event-loop delay reached STALL_MS. */
   private readonly stalls = new Set<number>();
   private gcSeconds = 0;
+  private majors = 0;
   private seconds = 0;
   private timer: NodeJS.Timeout | undefined;
   private client: pg.Client | undefined;
@@ -92,10 +93,15 @@ export class Trace {
       );
     const lagMs = value('nodejs_eventloop_lag_max_seconds') * 1000;
     const gc = value('nodejs_gc_duration_seconds_sum');
+    const majors = [
+      ...text.matchAll(/^nodejs_gc_duration_seconds_count\{kind="major"\} ([0-9.e+-]+)$/gm),
+    ].reduce((sum, m) => sum + Number(m[1]), 0);
+    const major = this.majors === 0 ? 0 : majors - this.majors;
+    this.majors = majors;
     const gcMs = this.gcSeconds === 0 ? 0 : (gc - this.gcSeconds) * 1000;
     this.gcSeconds = gc;
     if (lagMs >= STALL_MS) this.stalls.add(second);
-    this.out.write(`s ${second} lag ${lagMs.toFixed(0)} gc ${gcMs.toFixed(0)}\n`);
+    this.out.write(`s ${second} lag ${lagMs.toFixed(0)} gc ${gcMs.toFixed(0)} major ${major}\n`);
   }
 
   async end(): Promise<void> {
