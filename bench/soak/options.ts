@@ -35,6 +35,8 @@ RSS and p99 at minute 5 against the last minute (target: within ±20 %).
   --trace FILE          write every soak request's latency, the database's vacuums and
                         analyzes in progress and the service's event-loop delay each second to
                         FILE, and print which of them the slowest requests met
+  --service-log FILE    write the service's stdout and stderr to FILE (with
+                        --node-flags="--max-semi-space-size=128 --trace-gc": each GC's pause)
   --no-build            start dist/main.js as it is (default: \`npm run build\` first)
   --node-flags="…"      V8/Node flags for the service (default: those of \`npm start\`); with
                         the = sign, as the value starts with dashes
@@ -61,6 +63,7 @@ export interface Options {
   databaseUrl: string;
   keepDatabase: boolean;
   trace: string | null;
+  serviceLog: string | null;
   build: boolean;
   nodeFlags: string[] | null;
   help: boolean;
@@ -113,6 +116,7 @@ function readArgs(argv: string[]) {
         },
         'keep-database': { type: 'boolean', default: false },
         trace: { type: 'string' },
+        'service-log': { type: 'string' },
         'no-build': { type: 'boolean', default: false },
         'node-flags': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -155,6 +159,7 @@ export function parseOptions(argv: string[]): Options {
     databaseUrl: url,
     keepDatabase: v['keep-database'],
     trace: v.trace ?? null,
+    serviceLog: v['service-log'] ?? null,
     build: !v['no-build'],
     nodeFlags:
       v['node-flags'] === undefined ? null : v['node-flags'].split(/\s+/).filter((f) => f !== ''),

@@ -29,7 +29,13 @@ const log = (line: string) => console.log(line);
 
 async function start(options: Options, url: string): Promise<Service> {
   const flags = options.nodeFlags ?? startFlags();
-  const service = await startService(url, flags, options.kpiCubeMb, options.kpiCubeDays);
+  const service = await startService(
+    url,
+    flags,
+    options.kpiCubeMb,
+    options.kpiCubeDays,
+    options.serviceLog,
+  );
   const cube =
     (options.kpiCubeMb === null ? '' : `DESKMETRICS_KPI_CUBE_MB=${options.kpiCubeMb}, `) +
     `DESKMETRICS_KPI_CUBE_DAYS=${options.kpiCubeDays}`;

@@ -5,6 +5,7 @@
  * and the demo help desk's configuration put through the API.
  */
 import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import pg from 'pg';
 import { freePort } from '../../test/support/server-process.js';
 import {
@@ -72,6 +73,7 @@ export async function startService(
   flags: string[],
   cubeMb: number | null,
   cubeDays: number,
+  logFile: string | null = null,
 ): Promise<Service> {
   const port = await freePort();
   const child = spawn(process.execPath, [...flags, 'dist/main.js'], {
@@ -91,7 +93,11 @@ export async function startService(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const keep = (d: Buffer) => (output = (output + d.toString()).slice(-20_000));
+  const log = logFile === null ? null : createWriteStream(logFile);
+  const keep = (d: Buffer) => {
+    log?.write(d);
+    output = (output + d.toString()).slice(-20_000);
+  };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const baseUrl = `http://127.0.0.1:${port}`;
