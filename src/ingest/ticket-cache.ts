@@ -14,10 +14,21 @@
  * and the state is most of an entry's memory, held in the old generation for nothing. If an event
  * does come, the ticket is refolded from its events; its stored rows and contributions, still
  * cached, spare reading them back and rewriting its unchanged rows.
+ *
+ * An entry's contributions are held as the JSON text of their stored encoding (a flat string),
+ * not as objects. They were the largest part of a full cache (25,000 tickets: some 85 MB of small
+ * objects, 3 to 4 KB a ticket, against 25 MB of fold states), renewed at every put: marked at
+ * every major GC and promoted at a rate that brought one every ~40 s, each a stall of the event
+ * loop of 100–500 ms on a busy node (bench/soak/README.md). The fold state stays an object: the
+ * fold mutates it in place, so it is not allocated anew at each batch.
  */
 import type { Contribution } from '../core/aggregate/index.js';
 import type { TicketState } from '../core/ticket/index.js';
-import type { StoredRowTexts } from '../storage/derived-rows.js';
+import {
+  decodeContributions,
+  encodeContributions,
+  type StoredRowTexts,
+} from '../storage/derived-rows.js';
 
 export interface CachedTicket {
   /** xid8 (as text) of the transaction that wrote the rows below. */
@@ -38,8 +49,14 @@ export function keepsState(state: TicketState): boolean {
   return state.status !== 'closed' && state.deleted === null;
 }
 
+/** An entry as held: the contributions packed. */
+interface HeldTicket extends Omit<CachedTicket, 'contributions'> {
+  /** `JSON.stringify(encodeContributions(contributions))`. */
+  contributions: string;
+}
+
 export class TicketCache {
-  private readonly entries = new Map<string, CachedTicket>();
+  private readonly entries = new Map<string, HeldTicket>();
 
   constructor(readonly maxEntries: number) {}
 
@@ -47,20 +64,30 @@ export class TicketCache {
     return this.entries.size;
   }
 
-  /** Removes and returns the entry if it was written at `rev`; a stale entry is dropped. */
+  /**
+   * Removes and returns the entry if it was written at `rev` (its contributions decoded afresh);
+   * a stale entry is dropped.
+   */
   take(tenantId: string, ticketId: string, rev: string | null): CachedTicket | undefined {
     const key = cacheKey(tenantId, ticketId);
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
     this.entries.delete(key);
-    return rev !== null && entry.rev === rev ? entry : undefined;
+    if (rev === null || entry.rev !== rev) return undefined;
+    const encoded = JSON.parse(entry.contributions) as unknown[][];
+    return { ...entry, contributions: decodeContributions(encoded) };
   }
 
+  /**
+   * Keeps the entry: its state as it is (the cache owns it from here), its contributions as they
+   * are now.
+   */
   put(tenantId: string, ticketId: string, entry: CachedTicket): void {
     if (this.maxEntries <= 0) return;
     const key = cacheKey(tenantId, ticketId);
+    const contributions = JSON.stringify(encodeContributions(entry.contributions));
     this.entries.delete(key);
-    this.entries.set(key, entry);
+    this.entries.set(key, { ...entry, contributions });
     if (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next();
       if (!oldest.done) this.entries.delete(oldest.value);

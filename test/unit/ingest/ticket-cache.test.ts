@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TicketState } from '../../../src/core/ticket/index.js';
 import { initialState } from '../../../src/core/ticket/index.js';
 import { keepsState, TicketCache, type CachedTicket } from '../../../src/ingest/ticket-cache.js';
+import { decodeContributions, encodeContributions } from '../../../src/storage/derived-rows.js';
 
 const entry = (rev: string): CachedTicket => ({
   rev,
@@ -15,9 +16,42 @@ describe('TicketCache', () => {
     const cache = new TicketCache(10);
     const e = entry('100');
     cache.put('t', 'a', e);
-    expect(cache.take('t', 'a', '100')).toBe(e);
+    expect(cache.take('t', 'a', '100')).toEqual(e);
     expect(cache.take('t', 'a', '100')).toBeUndefined();
     expect(cache.size).toBe(0);
+  });
+
+  it('gives back contributions equal to those put, as the stored encoding reads them', () => {
+    const cache = new TicketCache(10);
+    const contributions = decodeContributions(
+      encodeContributions([
+        {
+          kind: 'volume',
+          bucket: 19_700,
+          dims: { team: 'L1', agent: 'a1', priority: 'high', channel: null },
+          measures: { created: 1, reopens: 2 },
+        },
+        {
+          kind: 'sla',
+          bucket: 19_701,
+          dims: { team: 'L1', priority: 'high', channel: 'email', metric: 'first_response' },
+          measures: { breached: 1, elapsed_business_ms: 3_600_000 },
+        },
+      ] as never),
+    );
+    const state = initialState();
+    cache.put('t', 'a', { ...entry('7'), state, contributions });
+    contributions[0]!.measures = { created: 5 } as never;
+    const taken = cache.take('t', 'a', '7')!;
+    expect(taken.state).toBe(state);
+    expect(taken.contributions).toEqual(
+      decodeContributions(
+        encodeContributions([
+          { ...contributions[0]!, measures: { created: 1, reopens: 2 } },
+        ] as never),
+      ).concat(contributions.slice(1)),
+    );
+    expect(taken.contributions[1]!.measures).toMatchObject({ breached: 1, achieved: 0 });
   });
 
   it.each([
