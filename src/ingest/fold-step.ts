@@ -154,9 +154,6 @@ async function persistFolds(
     tenantId,
     writes.filter((w) => locked.get(w.ticketId)!.foldFailed).map((w) => w.ticketId),
   );
-  // Last write of the step: the version row's lock, which concurrent batches of the tenant also
-  // take, is held only from here to the commit.
-  const version = await bumpDataVersion(db, tenantId);
   const tickets = new Map<string, TicketSegments>();
   for (const w of writes) {
     const { ticket, clocks, backlog_segments: segments } = w.derived;
@@ -174,7 +171,8 @@ async function persistFolds(
       }));
     tickets.set(w.ticketId, { createdAt: ticket.created_at ?? 0, segments, openClocks });
   }
-  const change: DataChange = { first: version, last: version, rows: deltaRows, tickets };
+  // Put before the commit (and before the version row below): an entry carries this
+  // transaction's xid, so it is used only once the ticket row holds that xid, i.e. if it commits.
   const { cache } = options;
   if (cache) {
     for (const w of writes) {
@@ -186,6 +184,11 @@ async function persistFolds(
       });
     }
   }
+  // Last write of the step: the version row's lock, which concurrent batches of the tenant also
+  // take, is held only from here to the commit, with no more work of this process's in between
+  // than it must (the cache's puts above encode every ticket's contributions).
+  const version = await bumpDataVersion(db, tenantId);
+  const change: DataChange = { first: version, last: version, rows: deltaRows, tickets };
   return { rollupRows, raced, change };
 }
 
