@@ -16,11 +16,11 @@
  * cached, spare reading them back and rewriting its unchanged rows.
  *
  * An entry's contributions are held as the JSON text of their stored encoding (a flat string),
- * not as objects. They were the largest part of a full cache (25,000 tickets: some 85 MB of small
- * objects, 3 to 4 KB a ticket, against 25 MB of fold states), renewed at every put: marked at
- * every major GC and promoted at a rate that brought one every ~40 s, each a stall of the event
- * loop of 100–500 ms on a busy node (bench/soak/README.md). The fold state stays an object: the
- * fold mutates it in place, so it is not allocated anew at each batch.
+ * not as objects. They were the largest part of a full cache (25,000 tickets: some 87 MB of small
+ * objects, 3 to 4 KB a ticket, against 37 MB of fold states), renewed at every put: promoted to
+ * the old generation and marked by every major GC, whose share of the main thread on a busy node
+ * fell from 224 to 148 ms once they were packed (bench/soak/README.md). The fold state stays an
+ * object: the fold mutates it in place, so it is not allocated anew at each batch.
  */
 import type { Contribution } from '../core/aggregate/index.js';
 import type { TicketState } from '../core/ticket/index.js';
