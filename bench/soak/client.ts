@@ -17,6 +17,8 @@ export interface Answer {
   error: string | null;
   /** `Server-Timing`'s source of a KPI answer: `cube` or `sql`. */
   source: string | null;
+  /** The whole `Server-Timing` header, when there was one. */
+  timing: string | null;
   /** The body, when asked for. */
   text: string;
 }
@@ -66,16 +68,19 @@ function request(
             status: res.statusCode ?? 0,
             error: null,
             source: typeof timing === 'string' ? (timing.split(/[;,]/)[0]?.trim() ?? null) : null,
+            timing: typeof timing === 'string' ? timing : null,
             text: keep ? Buffer.concat(parts).toString() : '',
           });
         });
         res.on('error', (error) =>
-          done({ status: 0, error: error.message, source: null, text: '' }),
+          done({ status: 0, error: error.message, source: null, timing: null, text: '' }),
         );
       },
     );
     req.setTimeout(TIMEOUT_MS, () => req.destroy(new Error(`no answer in ${TIMEOUT_MS / 1000} s`)));
-    req.on('error', (error) => done({ status: 0, error: error.message, source: null, text: '' }));
+    req.on('error', (error) =>
+      done({ status: 0, error: error.message, source: null, timing: null, text: '' }),
+    );
     req.end(options.body);
   });
 }

@@ -16,7 +16,7 @@ import { QUESTIONS, questionStream } from './questions.js';
 import { cpuSecondsOf, databaseGb, postgresCpuSeconds } from './probe.js';
 import { metricsMemoryOf } from './service.js';
 import { fmtInt, minuteHeader, minuteLine, newMinute, type Minute } from './stats.js';
-import { Trace } from './trace.js';
+import { ingestPhases, Trace } from './trace.js';
 
 const MINUTE = 60_000;
 /** Tickets generated beyond what the soak is expected to send. */
@@ -187,6 +187,7 @@ async function soakLoop(
     if (ctx.stopped !== null) return;
     const batch = await feed.next(lane);
     if (batch === null) return void (result.exhausted = true);
+    const sent = now();
     const answer = await postEvents(ctx.target, ingestAgent, batch.body);
     const at = now();
     const m = minuteOf(at);
@@ -202,7 +203,13 @@ async function soakLoop(
     }
     m.events += answer.counts.accepted + answer.counts.duplicates;
     m.ingest.push(at - due);
-    trace?.request('ingest', `ingest/${lane}`, due, at - due);
+    trace?.request(
+      'ingest',
+      `ingest/${lane}`,
+      due,
+      at - due,
+      ingestPhases(sent - due, answer.timing),
+    );
     if (batch.lastAt > ctx.deskNow) ctx.deskNow = batch.lastAt;
     result.tickets = Math.max(result.tickets, batch.tickets);
   };

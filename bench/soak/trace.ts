@@ -5,7 +5,10 @@
  * service's or autovacuum's vacuums and analyzes, from `pg_stat_activity`) and the service's
  * event-loop delay, GC time and major GCs since the last second, from its `/metrics` (`s`). At the end, for each
  * of ingest and reads, the share of the slowest 1 % of each minute scheduled in a second with
- * maintenance running, against the share of seconds with maintenance running.
+ * maintenance running, against the share of seconds with maintenance running. Ingest lines carry
+ * the request's phases (`ingestPhases`), and every second the wait events of the database's busy
+ * backends are written (`w`: `Lock:transactionid=2`, say; idle-in-transaction backends waiting for
+ * the service count as `Client:ClientRead` and are left out).
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import pg from 'pg';
@@ -19,6 +22,23 @@ interface Request {
   t: number;
   kind: 'ingest' | 'read';
   ms: number;
+  /** An ingest request's phases (ms): `queue` (behind its lane's previous request) and the service's. */
+  phases?: Map<string, number>;
+}
+
+/**
+ * An ingest request's phases: the time it waited for its lane's previous request (`queue`, the
+ * bench's), then those of its `Server-Timing` header (read, begin, store, lock, fold, write,
+ * version, commit: src/ingest/phase-timings.ts). The rest of its latency is the network and the
+ * service's event loop before and after the handler.
+ */
+export function ingestPhases(queuedMs: number, timing: string | null): Map<string, number> {
+  const phases = new Map<string, number>([['queue', queuedMs]]);
+  for (const part of (timing ?? '').split(',')) {
+    const match = /^\s*([\w-]+);dur=([0-9.]+)\s*$/.exec(part);
+    if (match) phases.set(match[1]!, Number(match[2]));
+  }
+  return phases;
 }
 
 export class Trace {
@@ -52,10 +72,17 @@ export class Trace {
     this.timer = setInterval(() => void this.sample(), 1000);
   }
 
-  request(kind: 'ingest' | 'read', what: string, due: number, ms: number): void {
+  request(
+    kind: 'ingest' | 'read',
+    what: string,
+    due: number,
+    ms: number,
+    phases?: Map<string, number>,
+  ): void {
     const t = (due - this.start) / 1000;
-    this.requests.push({ t, kind, ms });
-    this.out.write(`r ${t.toFixed(3)} ${what} ${ms.toFixed(1)}\n`);
+    this.requests.push({ t, kind, ms, ...(phases && { phases }) });
+    const detail = phases ? [...phases].map(([k, v]) => ` ${k}=${v.toFixed(0)}`).join('') : '';
+    this.out.write(`r ${t.toFixed(3)} ${what} ${ms.toFixed(1)}${detail}\n`);
   }
 
   private async sample(): Promise<void> {
@@ -74,12 +101,25 @@ export class Trace {
         this.maintenance.set(second, what);
         this.out.write(`m ${second} ${what}\n`);
       }
+      await this.sampleWaits(second);
       await this.sampleService(second);
     } catch {
       // A sample missed (the database busy or gone at the end) is a second without a record.
     } finally {
       this.busy = false;
     }
+  }
+
+  /** What the soak database's active backends were waiting on at the sample (`w` lines). */
+  private async sampleWaits(second: number): Promise<void> {
+    const { rows } = await this.client!.query<{ wait: string; n: string }>(
+      `select wait_event_type || ':' || wait_event as wait, count(*) as n from pg_stat_activity
+        where datname = current_database() and state <> 'idle' and pid <> pg_backend_pid()
+          and wait_event is not null and wait_event <> 'ClientRead'
+        group by 1 order by 1`,
+    );
+    if (rows.length > 0)
+      this.out.write(`w ${second} ${rows.map((r) => `${r.wait}=${r.n}`).join(' ')}\n`);
   }
 
   /** The event loop's largest delay since the last scrape (prom-client resets it) and GC time. */
@@ -137,9 +177,25 @@ export class Trace {
       lines.push(
         `  ${kind}: the slowest 1 % of each minute, ${slowest.length} requests: scheduled while maintenance ran ${share(running)}; in or just before a second with an event-loop delay of ${STALL_MS} ms or more ${share(stalled)}`,
       );
+      if (kind === 'ingest') lines.push(phaseLine(all, slowest));
     }
     return lines;
   }
+}
+
+/** Each phase's median over all ingest requests against its mean over the slowest 1 %. */
+function phaseLine(all: readonly Request[], slowest: readonly Request[]): string {
+  const names = [...new Set(all.flatMap((r) => [...(r.phases?.keys() ?? [])]))];
+  const of = (list: readonly Request[], name: string) =>
+    list.map((r) => r.phases?.get(name)).filter((v): v is number => v !== undefined);
+  const parts = names.map((name) => {
+    const every = of(all, name).sort((a, b) => a - b);
+    const slow = of(slowest, name);
+    const median = every[Math.floor(every.length / 2)] ?? 0;
+    const mean = slow.reduce((a, b) => a + b, 0) / Math.max(1, slow.length);
+    return `${name} ${median.toFixed(0)}/${mean.toFixed(0)}`;
+  });
+  return `  ingest phases, ms (median of all / mean of the slowest 1 %): ${parts.join(', ')}`;
 }
 
 function pct(part: number, whole: number): string {

@@ -21,6 +21,7 @@ import {
   type PreparedEvent,
   type ReceivedItem,
 } from './prepare.js';
+import type { PhaseTimings } from './phase-timings.js';
 import type { ValidEvent } from './validate-event.js';
 
 /** The response never lists more errors than this; `rejected` still counts them all. */
@@ -44,6 +45,7 @@ export interface IngestHooks {
     tx: Transaction,
     tenantId: string,
     stored: readonly StoredEvent[],
+    timings?: PhaseTimings,
   ): Promise<AfterStore>;
 }
 
@@ -121,17 +123,18 @@ export class EventIngestor {
   async ingest(
     tenantId: string,
     batches: AsyncIterable<ReceivedItem[]> | Iterable<ReceivedItem[]>,
-    options: { format: ItemFormat; atomic: boolean },
+    options: { format: ItemFormat; atomic: boolean; timings?: PhaseTimings },
   ): Promise<IngestResult> {
     return options.atomic
       ? this.ingestAtomic(tenantId, batches, options.format)
-      : this.ingestEach(tenantId, batches, options.format);
+      : this.ingestEach(tenantId, batches, options.format, options.timings);
   }
 
   private async ingestEach(
     tenantId: string,
     batches: AsyncIterable<ReceivedItem[]> | Iterable<ReceivedItem[]>,
     format: ItemFormat,
+    timings?: PhaseTimings,
   ): Promise<IngestResult> {
     const tally = new Tally();
     // One batch ahead: while a batch's transaction is in the database, the next one is read,
@@ -150,14 +153,19 @@ export class EventIngestor {
     try {
       for (;;) {
         const prepared = await pending;
+        timings?.lap('read');
         if (prepared === undefined) break;
         pending = ahead();
         tally.result.duplicates += prepared.duplicates;
         tally.addErrors(prepared.errors);
         if (prepared.events.length === 0) continue;
         const stored = await retryDeadlocks(() =>
-          this.transaction((tx) => this.store(tx, tenantId, prepared.events)),
+          this.transaction((tx) => {
+            timings?.lap('begin');
+            return this.store(tx, tenantId, prepared.events, timings);
+          }),
         );
+        timings?.lap('commit');
         tally.result.accepted += stored.accepted;
         tally.result.duplicates += stored.duplicates;
         tally.addErrors(stored.conflicts);
@@ -229,8 +237,14 @@ export class EventIngestor {
     return { seqById, hashes: await findContentHashes(tx.db, tenantId, rest) };
   }
 
-  private async store(tx: Transaction, tenantId: string, events: readonly PreparedEvent[]) {
+  private async store(
+    tx: Transaction,
+    tenantId: string,
+    events: readonly PreparedEvent[],
+    timings?: PhaseTimings,
+  ) {
     const { seqById, hashes } = await this.writeEvents(tx, tenantId, events);
+    timings?.lap('store');
     const conflicts: IngestError[] = [];
     let duplicates = 0;
     const stored: StoredEvent[] = [];
@@ -251,7 +265,7 @@ export class EventIngestor {
     }
     const after =
       this.hooks && stored.length > 0
-        ? await this.hooks.afterStore(tx, tenantId, stored)
+        ? await this.hooks.afterStore(tx, tenantId, stored, timings)
         : { refoldPending: [] };
     return {
       accepted: stored.length,

@@ -47,6 +47,7 @@ import { insertTickets, writeTickets } from '../storage/ticket-write.repository.
 import { prepareFoldCalendars } from '../tenant-config/prepare-calendars.js';
 import type { FoldContextProvider } from '../tenant-config/fold-context.js';
 import type { AfterStore, IngestHooks, StoredEvent } from './event-ingestor.js';
+import type { PhaseTimings } from './phase-timings.js';
 import type { RollupCompactor } from './rollup-compactor.js';
 import { keepsState, type CachedTicket, type TicketCache } from './ticket-cache.js';
 import { toCoreEvent } from './to-core-event.js';
@@ -68,6 +69,8 @@ export interface UpdateOptions {
   refold?: boolean;
   cache?: TicketCache;
   copyIn?: CopyIn | undefined;
+  /** Laps `lock` (inputs loaded), `fold`, `write` (rows and deltas) and `version`. */
+  timings?: PhaseTimings | undefined;
 }
 
 /** A batch's fold inputs, as loaded in its transaction. */
@@ -184,10 +187,12 @@ async function persistFolds(
       });
     }
   }
+  options.timings?.lap('write');
   // Last write of the step: the version row's lock, which concurrent batches of the tenant also
   // take, is held only from here to the commit, with no more work of this process's in between
   // than it must (the cache's puts above encode every ticket's contributions).
   const version = await bumpDataVersion(db, tenantId);
+  options.timings?.lap('version');
   const change: DataChange = { first: version, last: version, rows: deltaRows, tickets };
   return { rollupRows, raced, change };
 }
@@ -208,7 +213,9 @@ export async function updateTickets(
   options: UpdateOptions = {},
 ): Promise<UpdateStats> {
   const inputs = await loadFoldInputs(db, tenantId, newEvents, context, options);
+  options.timings?.lap('lock');
   const batch = foldBatch(inputs);
+  options.timings?.lap('fold');
   const { rollupRows, raced, change } = await persistFolds(db, tenantId, inputs, batch, options);
   const { failed } = batch;
   const tickets = inputs.ids.length;
@@ -240,6 +247,7 @@ export class TicketUpdater implements IngestHooks {
     tx: Transaction,
     tenantId: string,
     stored: readonly StoredEvent[],
+    timings?: PhaseTimings,
   ): Promise<AfterStore> {
     const context = await this.contexts.forUpdate(tx.db, tenantId);
     const byTicket = new Map<string, TicketEvent[]>();
@@ -251,6 +259,7 @@ export class TicketUpdater implements IngestHooks {
     const stats = await updateTickets(tx.db, tenantId, byTicket, context, {
       cache: this.cache,
       copyIn: tx.copyIn,
+      timings,
     });
     let earliest = Infinity;
     for (const row of stats.change.rows) if (row.bucket < earliest) earliest = row.bucket;

@@ -334,3 +334,44 @@ describe('NDJSON lines that are not JSON', () => {
     });
   });
 });
+
+describe('Server-Timing: where an ingest request spent its time', () => {
+  it('names every phase once, with durations that add up to no more than the request', async () => {
+    const p = fresh('ndst');
+    const started = performance.now();
+    const res = await postNdjson(`${line(`${p}1`)}\n${line(`${p}2`)}\n`);
+    const elapsed = performance.now() - started;
+    expect(res.statusCode).toBe(200);
+    const phases = String(res.headers['server-timing'])
+      .split(', ')
+      .map((part) => /^(\w+);dur=(\d+\.\d)$/.exec(part));
+    expect(phases.map((m) => m?.[1])).toEqual([
+      'read',
+      'begin',
+      'store',
+      'lock',
+      'fold',
+      'write',
+      'version',
+      'commit',
+    ]);
+    const total = phases.reduce((sum, m) => sum + Number(m![2]), 0);
+    expect(total).toBeGreaterThan(0);
+    expect(total).toBeLessThanOrEqual(elapsed + 1);
+  });
+
+  it('adds up the phases of every batch of a long body', async () => {
+    const p = fresh('ndsl');
+    const body = Array.from({ length: NDJSON_BATCH_SIZE + 1 }, (_, i) => line(`${p}${i}`)).join(
+      '\n',
+    );
+    const res = await postNdjson(body);
+    expect(res.json()).toMatchObject({ accepted: NDJSON_BATCH_SIZE + 1 });
+    const names = String(res.headers['server-timing'])
+      .split(', ')
+      .map((part) => part.split(';')[0]);
+    // Two transactions, one entry a phase: the header sums them.
+    expect(names).toHaveLength(8);
+    expect(new Set(names).size).toBe(8);
+  });
+});

@@ -11,6 +11,7 @@ import {
   type IngestResult,
 } from '../../ingest/event-ingestor.js';
 import type { ItemFormat, ReceivedItem } from '../../ingest/prepare.js';
+import { PhaseTimings } from '../../ingest/phase-timings.js';
 import { ApiError, errorBody } from '../errors.js';
 import { NDJSON_TYPE, ndjsonLineChunks } from '../body-parsers.js';
 import { tenantOf } from '../plugins/auth.js';
@@ -170,9 +171,14 @@ async function ingest(
       ? ndjsonBatches(request.body as Readable, failure, atomic, options.ndjsonBatchSize)
       : [jsonItems(request.body, type)];
   const stop = app.metrics.ingestBatchSeconds.startTimer();
+  const timings = new PhaseTimings();
   try {
-    const result = await options.ingestor.ingest(tenantId, batches, { format, atomic });
+    const result = await options.ingestor.ingest(tenantId, batches, { format, atomic, timings });
     countOutcomes(app, result);
+    // Server-Timing (W3C): where the request's time went — read (body, parse, validate), begin
+    // (a connection), store, lock (tickets locked, inputs loaded), fold, write, version (the
+    // tenant's version row), commit — summed over its batches.
+    reply.header('server-timing', timings.header());
     if (failure.error) {
       return reply
         .status(400)
