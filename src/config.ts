@@ -72,8 +72,12 @@ export interface ProtectionConfig {
  * and keep none of their own.
  */
 export const DEFAULTS = {
-  /** DESKMETRICS_TICKET_CACHE: fold states kept in memory (about 12 KB each). */
-  ticketCacheSize: 25_000,
+  /**
+   * DESKMETRICS_TICKET_CACHE: fold states kept in memory (about 12 KB each). Every major GC marks
+   * them all: at 25,000 they were half the live heap, and the soak's slowest requests were those a
+   * major GC overlapped (bench/soak/README.md, 2026-12-05).
+   */
+  ticketCacheSize: 5_000,
   /** DESKMETRICS_NDJSON_BATCH: NDJSON lines committed per transaction. */
   ndjsonBatchSize: 20_000,
   /** DESKMETRICS_ROLLUP_COMPACT_ROWS: rollup ledger rows appended before a compaction. */
