@@ -19,7 +19,7 @@ RSS and p99 at minute 5 against the last minute (target: within ±20 %).
   --ingest-capacity N   with --kpi-capacity: the rates of both loads together to take instead
   --kpi-capacity N      of measuring them (repeat a run at the rates of an earlier one); one
                         alone still runs the calibration for the other
-  --batch N             events per POST /v1/events (default 200)
+  --batch N             events per POST /v1/events (default 1000)
   --lanes N             ingest connections, each ticket's events on one of them (default 4)
   --kpi-connections N   concurrent KPI reads in the calibration (default 8)
   --kpi-cube-mb N       DESKMETRICS_KPI_CUBE_MB for the service (default: the service's own;
@@ -104,7 +104,7 @@ function readArgs(argv: string[]) {
         share: { type: 'string', default: '0.5' },
         'ingest-capacity': { type: 'string' },
         'kpi-capacity': { type: 'string' },
-        batch: { type: 'string', default: '200' },
+        batch: { type: 'string', default: '1000' },
         lanes: { type: 'string', default: '4' },
         'kpi-connections': { type: 'string', default: '8' },
         'kpi-cube-mb': { type: 'string' },

@@ -129,10 +129,14 @@ export async function maintainTable(
         conn,
       );
     try {
+      // PARALLEL 0, as autovacuum runs: a manual VACUUM otherwise hands a table's indexes to
+      // parallel workers, a process each, and on a small node takes every core from ingest for
+      // as long as it lasts (the soak's slowest requests of 2026-12-05 met `ticket`'s, three
+      // backends at once).
       const statement = {
-        vacuum: sql`vacuum ${sql.table(table)}`,
+        vacuum: sql`vacuum (parallel 0) ${sql.table(table)}`,
         analyze: sql`analyze ${sql.table(table)}`,
-        'vacuum analyze': sql`vacuum (analyze) ${sql.table(table)}`,
+        'vacuum analyze': sql`vacuum (analyze, parallel 0) ${sql.table(table)}`,
       }[work];
       await statement.execute(conn);
     } finally {
