@@ -12,7 +12,7 @@ select
 set
   vacuum_cost_delay = 2;
 
-vacuum "ticket";
+vacuum (parallel 0) "ticket";
 
 reset vacuum_cost_delay;
 
@@ -27,7 +27,8 @@ select
   pg_backend_pid() as pid;
 
 vacuum (
-  analyze
+  analyze,
+  parallel 0
 ) "sla_clock";
 
 -- readMaintenanceSettings
