@@ -160,6 +160,17 @@ where
 
 -- declareReportCursor: tickets, incremental
 declare report_rows no scroll cursor for
+with
+  ch as (
+    select distinct
+      unnest(ticket_ids) as ticket_id
+    from
+      ticket_change
+    where
+      tenant_id = '00000000-0000-4000-8000-000000000001'::uuid
+      and rev >= pg_snapshot_xmin('10:12:11'::pg_snapshot)
+      and not pg_visible_in_snapshot(rev, '10:12:11'::pg_snapshot)
+  )
 select
   (t.ticket_id) as "ticket_id",
   (t.status) as "status",
@@ -233,10 +244,10 @@ from
     handle_seconds float8,
     fcr boolean
   )
+  join ch on ch.ticket_id = t.ticket_id
 where
   t.tenant_id = '00000000-0000-4000-8000-000000000001'::uuid
   and t.status is not null
-  and t.rev >= pg_snapshot_xmin('10:12:11'::pg_snapshot)
   and not pg_visible_in_snapshot(t.rev, '10:12:11'::pg_snapshot);
 
 -- declareReportCursor: sla-instances, full
@@ -420,10 +431,10 @@ where
 declare report_rows no scroll cursor for
 with
   ch as (
-    select
-      ticket_id
+    select distinct
+      unnest(ticket_ids) as ticket_id
     from
-      ticket
+      ticket_change
     where
       tenant_id = '00000000-0000-4000-8000-000000000001'::uuid
       and rev >= pg_snapshot_xmin('10:12:11'::pg_snapshot)
@@ -774,10 +785,10 @@ where
 declare report_rows no scroll cursor for
 with
   ch as (
-    select
-      ticket_id
+    select distinct
+      unnest(ticket_ids) as ticket_id
     from
-      ticket
+      ticket_change
     where
       tenant_id = '00000000-0000-4000-8000-000000000001'::uuid
       and rev >= pg_snapshot_xmin('10:12:11'::pg_snapshot)
@@ -945,10 +956,10 @@ where
 declare report_rows no scroll cursor for
 with
   ch as (
-    select
-      ticket_id
+    select distinct
+      unnest(ticket_ids) as ticket_id
     from
-      ticket
+      ticket_change
     where
       tenant_id = '00000000-0000-4000-8000-000000000001'::uuid
       and rev >= pg_snapshot_xmin('10:12:11'::pg_snapshot)

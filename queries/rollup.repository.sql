@@ -408,6 +408,10 @@ delete from "report_rollup_change"
 where
   tenant_id = $1::uuid;
 
+delete from "ticket_change"
+where
+  tenant_id = $1::uuid;
+
 update tenant_data_version
 set
   reports_reset_rev = pg_current_xact_id()

@@ -239,6 +239,11 @@ where
   t.tenant_id = $2::uuid
   and t.ticket_id = x.ticket_id;
 
+insert into
+  ticket_change (tenant_id, ticket_ids)
+values
+  ($1::uuid, $2::text[]);
+
 delete from "sla_clock" d using unnest($1::text[]) as x (id)
 where
   d.tenant_id = $2::uuid
@@ -591,6 +596,11 @@ from
 where
   t.tenant_id = $2::uuid
   and t.ticket_id = x.ticket_id;
+
+insert into
+  ticket_change (tenant_id, ticket_ids)
+values
+  ($1::uuid, $2::text[]);
 
 delete from "sla_clock" d using unnest($1::text[]) as x (id)
 where

@@ -362,6 +362,7 @@ export async function clearDerived(db: Kysely<DB>, tenantId: string): Promise<vo
     'ticket_fold_failure',
     'report_row_deleted',
     'report_rollup_change',
+    'ticket_change',
   ];
   for (const table of tables) {
     await sql`delete from ${sql.table(table)} where tenant_id = ${tenantId}::uuid`.execute(db);

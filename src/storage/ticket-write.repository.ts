@@ -239,7 +239,8 @@ export async function insertTickets(
 
 /**
  * Writes the tickets' rows: the row of each existing ticket (stamped with this transaction's id
- * as `rev`; new tickets' rows are inserted first by {@link insertTickets}), and of each derived
+ * as `rev`; new tickets' rows are inserted first by {@link insertTickets}), the journal of the
+ * tickets written (every one, new or not), and of each derived
  * table only the rows that changed — by COPY when `copyIn` is given (a server),
  * else by an upsert. Returns what each ticket's rows now are.
  */
@@ -263,6 +264,11 @@ export async function writeTickets(
       config_revision = x.config_revision, rev = pg_current_xact_id(), updated_at = now()
     from json_to_recordset(${plan.tickets}::json) as ${TICKET_RECORD}
     where t.tenant_id = ${tenantId}::uuid and t.ticket_id = x.ticket_id`.execute(db);
+  await recordTicketChanges(
+    db,
+    tenantId,
+    writes.map((w) => w.ticketId),
+  );
   for (const spec of DERIVED_TABLES) {
     const write = plan.tables.get(spec.table)!;
     await deleteDerivedRows(db, tenantId, spec, write);
@@ -275,6 +281,20 @@ export async function writeTickets(
     } else await upsertDerivedRows(db, tenantId, spec, write.values);
   }
   return plan.written;
+}
+
+/**
+ * Records which tickets this transaction wrote, for incremental report pulls (migration 0018):
+ * one journal row for the batch, stamped with this transaction's id. The ticket rows' own `rev`
+ * is not indexed, so that their updates can be HOT.
+ */
+async function recordTicketChanges(
+  db: Kysely<DB>,
+  tenantId: string,
+  ticketIds: readonly string[],
+): Promise<void> {
+  await sql`insert into ticket_change (tenant_id, ticket_ids)
+    values (${tenantId}::uuid, ${ticketIds}::text[])`.execute(db);
 }
 
 /** Deletes a derived table's rows of the tickets replaced, and the rows gone or changed. */

@@ -113,9 +113,12 @@ function rangeSql(p: ReportParams, column: string): string {
   );
 }
 
-/** The tickets the cursor's snapshot does not see written: every changed derived row is theirs. */
+/**
+ * The tickets the cursor's snapshot does not see written, from the journal of the tickets each
+ * transaction wrote (migration 0018): every changed derived row is theirs.
+ */
 function changedTickets(p: ReportParams, snapshot: string): string {
-  return `select ticket_id from ticket
+  return `select distinct unnest(ticket_ids) as ticket_id from ticket_change
     where tenant_id = ${literal(p.tenantId)}::uuid and rev >= pg_snapshot_xmin(${snapshot})
       and not pg_visible_in_snapshot(rev, ${snapshot})`;
 }
@@ -129,8 +132,9 @@ function ticketsStatement(p: ReportParams, encoding: Encoding): string {
   const list = selectList(TICKET_COLUMNS, encoding);
   if (p.since !== undefined) {
     const s = `${literal(p.since.snapshot)}::pg_snapshot`;
-    return `select ${list}\n  ${from}\n  where ${tenant} and t.rev >= pg_snapshot_xmin(${s})
-    and not pg_visible_in_snapshot(t.rev, ${s})`;
+    return `with ch as (${changedTickets(p, s)})
+  select ${list}\n  ${from}\n  join ch on ch.ticket_id = t.ticket_id
+  where ${tenant} and not pg_visible_in_snapshot(t.rev, ${s})`;
   }
   const filters = filterSql(p.filters, (f) => (f === 'agent' ? 't.assignee_id' : `t.${f}`));
   return `select ${list}\n  ${from}\n  where ${tenant} and not t.deleted${filters}${rangeSql(p, 't.created_at')}`;
