@@ -11,7 +11,10 @@
  *
  * Each entry's position is kept on its segment (`pos0`, `pos1`), so removing a segment is a swap
  * with its list's last entry: no tombstones, no dead entries read, and its slot can be reused at
- * once. Segments too long for the top level are listed with the open-ended ones.
+ * once. Segments too long for the top level are listed with the open-ended ones. An entry carries
+ * a copy of what a count reads (span, creation, status), so a scan does not wander over the
+ * store: after hours of replaces and a moving horizon, a list's slots are spread all over it
+ * (bench/cube/backlog-index.ts, "after the churn").
  */
 import type { SegmentStore } from './backlog-index-store.js';
 
@@ -22,19 +25,30 @@ const MAX_LEVEL = 24;
 const OPEN = 255;
 const SPAN = Array.from({ length: MAX_LEVEL + 1 }, (_, l) => 2 ** l);
 
-/** A growable list of slot ids. */
+/**
+ * A growable list of slot ids, with a copy of what a count reads of each slot — its span,
+ * creation and status, which never change while it is listed — so that a scan reads the list's
+ * own memory in order instead of the store's columns at scattered slots (slots freed by
+ * `replace` and the horizon are reused anywhere, so a list's slots do not stay together).
+ */
 export class IdList {
   ids = new Int32Array(8);
+  from = new Float64Array(8);
+  to = new Float64Array(8);
+  created = new Float64Array(8);
+  status = new Int32Array(8);
   length = 0;
 
-  push(id: number): number {
-    if (this.length === this.ids.length) {
-      const ids = new Int32Array(this.ids.length * 2);
-      ids.set(this.ids);
-      this.ids = ids;
-    }
-    this.ids[this.length] = id;
-    return this.length++;
+  /** Appends slot `s` of `store`; returns its position. */
+  push(s: number, store: SegmentStore): number {
+    if (this.length === this.ids.length) this.resize(this.ids.length * 2);
+    const p = this.length++;
+    this.ids[p] = s;
+    this.from[p] = store.from[s]!;
+    this.to[p] = store.to[s]!;
+    this.created[p] = store.created[s]!;
+    this.status[p] = store.status.array[s]!;
+    return p;
   }
 
   /** Removes the entry at `p` by moving the last one there; returns the moved id or -1. */
@@ -44,11 +58,34 @@ export class IdList {
     if (p !== last) {
       moved = this.ids[last]!;
       this.ids[p] = moved;
+      this.from[p] = this.from[last]!;
+      this.to[p] = this.to[last]!;
+      this.created[p] = this.created[last]!;
+      this.status[p] = this.status[last]!;
     }
     if (this.ids.length > 64 && this.length < this.ids.length >> 2) {
-      this.ids = this.ids.slice(0, this.ids.length >> 1);
+      this.resize(this.ids.length >> 1);
     }
     return moved;
+  }
+
+  private resize(capacity: number): void {
+    const n = Math.min(this.length, capacity);
+    const grown = <T extends Int32Array | Float64Array>(a: T): T => {
+      const b = new (a.constructor as new (k: number) => T)(capacity);
+      b.set(a.subarray(0, n));
+      return b;
+    };
+    this.ids = grown(this.ids);
+    this.from = grown(this.from);
+    this.to = grown(this.to);
+    this.created = grown(this.created);
+    this.status = grown(this.status);
+  }
+
+  /** Bytes of its arrays. */
+  bytes(): number {
+    return this.ids.length * 32;
   }
 }
 
@@ -75,17 +112,30 @@ export interface SlotFilter {
   accept: Uint8Array;
 }
 
-/** The slots a scan found. */
+/** The slots a scan found, with the creation and status of each. */
 export class Hits {
   slots = new Int32Array(1024);
+  created = new Float64Array(1024);
+  status = new Int32Array(1024);
   length = 0;
 
   /** Makes room for `extra` more slots. */
   reserve(extra: number): void {
     if (this.length + extra <= this.slots.length) return;
-    const slots = new Int32Array(Math.max(this.length + extra, this.slots.length * 2));
+    const size = Math.max(this.length + extra, this.slots.length * 2);
+    const slots = new Int32Array(size);
     slots.set(this.slots.subarray(0, this.length));
+    const created = new Float64Array(size);
+    created.set(this.created.subarray(0, this.length));
+    const status = new Int32Array(size);
+    status.set(this.status.subarray(0, this.length));
     this.slots = slots;
+    this.created = created;
+    this.status = status;
+  }
+
+  bytes(): number {
+    return this.slots.length * 16;
   }
 }
 
@@ -94,29 +144,29 @@ function passes(slot: number, filters: readonly SlotFilter[]): boolean {
   return true;
 }
 
-function scan(
-  list: IdList,
-  at: number,
-  store: SegmentStore,
-  filters: readonly SlotFilter[],
-  hits: Hits,
-): void {
-  const { ids, length } = list;
-  const { from, to } = store;
+function scan(list: IdList, at: number, filters: readonly SlotFilter[], hits: Hits): void {
+  const { ids, from, to, created, status, length } = list;
   hits.reserve(length);
   const out = hits.slots;
+  const outCreated = hits.created;
+  const outStatus = hits.status;
   let n = hits.length;
   if (filters.length === 0) {
     // Without a branch: whether a segment holds `at` is a coin toss the CPU cannot predict.
     for (let i = 0; i < length; i++) {
-      const s = ids[i]!;
-      out[n] = s;
-      n += +(from[s]! <= at) & +(at < to[s]!);
+      out[n] = ids[i]!;
+      outCreated[n] = created[i]!;
+      outStatus[n] = status[i]!;
+      n += +(from[i]! <= at) & +(at < to[i]!);
     }
   } else {
     for (let i = 0; i < length; i++) {
       const s = ids[i]!;
-      if (from[s]! <= at && at < to[s]! && passes(s, filters)) out[n++] = s;
+      if (from[i]! <= at && at < to[i]! && passes(s, filters)) {
+        out[n] = s;
+        outCreated[n] = created[i]!;
+        outStatus[n++] = status[i]!;
+      }
     }
   }
   hits.length = n;
@@ -147,8 +197,8 @@ export class Placement {
     if (l > MAX_LEVEL) return this.insertOpen(s);
     const k0 = Math.floor(d0 / SPAN[l]!);
     store.level[s] = l;
-    store.pos0[s] = this.list(l, k0).push(s);
-    if (Math.floor(d1 / SPAN[l]!) !== k0) store.pos1[s] = this.list(l, k0 + 1).push(s);
+    store.pos0[s] = this.list(l, k0).push(s, store);
+    if (Math.floor(d1 / SPAN[l]!) !== k0) store.pos1[s] = this.list(l, k0 + 1).push(s, store);
   }
 
   private insertOpen(s: number): void {
@@ -159,7 +209,7 @@ export class Placement {
       this.openLists.splice(i, 0, new IdList());
     }
     this.store.level[s] = OPEN;
-    this.store.pos0[s] = this.openLists[i]!.push(s);
+    this.store.pos0[s] = this.openLists[i]!.push(s, this.store);
   }
 
   private removeOpen(s: number): void {
@@ -214,11 +264,11 @@ export class Placement {
     const day = Math.floor(at / DAY_MS);
     for (let l = 0; l <= this.top; l++) {
       const list = this.levels[l]!.get(Math.floor(day / SPAN[l]!));
-      if (list !== undefined) scan(list, at, this.store, filters, hits);
+      if (list !== undefined) scan(list, at, filters, hits);
     }
     // Only open-ended segments starting on T's day or before can hold T.
     for (let i = 0; i < this.openDays.length && this.openDays[i]! <= day; i++) {
-      scan(this.openLists[i]!, at, this.store, filters, hits);
+      scan(this.openLists[i]!, at, filters, hits);
     }
   }
 
@@ -262,8 +312,8 @@ export class Placement {
   /** Bytes of the lists' typed arrays. */
   bytes(): number {
     let sum = 0;
-    for (const list of this.openLists) sum += list.ids.byteLength;
-    for (const lists of this.levels) for (const list of lists.values()) sum += list.ids.byteLength;
+    for (const list of this.openLists) sum += list.bytes();
+    for (const lists of this.levels) for (const list of lists.values()) sum += list.bytes();
     return sum;
   }
 }

@@ -206,7 +206,6 @@ export class GroupTable {
 
 /** Folds the slots in `hits`, found at instant `at`, into `table` (reset by the caller). */
 export function countGroups(
-  store: SegmentStore,
   hits: Hits,
   at: number,
   bounds: readonly number[],
@@ -219,14 +218,12 @@ export function countGroups(
   const nb = bounds.length + 1;
   const { total, ageMs, counts } = table;
   const act = table.actionable;
-  const created = store.created;
-  const status = store.status.array;
+  const { created, status } = hits;
   for (let i = 0; i < n; i++) {
-    const s = slots[i]!;
     const g = groups[i]!;
-    const ms = at - created[s]!;
+    const ms = at - created[i]!;
     total[g]!++;
-    act[g]! += actionable[status[s]!]!;
+    act[g]! += actionable[status[i]!]!;
     ageMs[g]! += ms;
     counts[g * nb + bucketIndex(bounds, ms / 1000)]!++;
   }

@@ -169,7 +169,7 @@ export class BacklogIndex {
         this.hits.length = 0;
         this.placement.collect(at, compiled, this.hits);
         this.table.reset(arrays, sizes, template.length);
-        countGroups(this.store, this.hits, at, bounds, actionable, this.table);
+        countGroups(this.hits, at, bounds, actionable, this.table);
         return groupsOf(this.store, this.table, groupBy, template);
       };
     };
@@ -188,7 +188,7 @@ export class BacklogIndex {
     return (
       this.store.bytes() +
       this.placement.bytes() +
-      this.hits.slots.byteLength +
+      this.hits.bytes() +
       this.table.bytes() +
       this.results.bytes()
     );
