@@ -10,6 +10,9 @@
  * (bench/soak: compare a minute early in the soak with one late in it). `--stalls MS` lists
  * instead the stretches of the window when the thread never went idle for MS ms or more — what
  * sets a p99 latency — each with the functions that held it (inclusive time), and their count.
+ * `--base-from S --base-to S` compares instead: the functions whose self time grew most from that
+ * base window to `--from`–`--to` (bench/soak: what costs more at minute 20 than at minute 5), in
+ * the same profile or, with `--base FILE`, in another one (one build against another).
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -113,6 +116,41 @@ function stalls(
   }
 }
 
+/** Self time (µs) per function (name, file, line) over the window. */
+function selfTimes(profile: Profile, window: { from: number; to: number }): Map<string, number> {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const times = new Map<string, number>();
+  let at = 0;
+  profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    if (at < window.from * 1e6 || at >= window.to * 1e6) return;
+    const frame = byId.get(id)!.callFrame;
+    const key = `${frame.functionName || '(anonymous)'} ${fileOf(frame)}:${frame.lineNumber + 1}`;
+    times.set(key, (times.get(key) ?? 0) + delta);
+  });
+  return times;
+}
+
+/** The functions whose self time grew most from the base window to the window. */
+function growth(
+  base: Map<string, number>,
+  later: Map<string, number>,
+  labels: [string, string],
+  top: number,
+): void {
+  const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+  const ms = (us: number) => (us / 1000).toFixed(0).padStart(8);
+  console.log(
+    `self time, ms: ${labels[0]} (${ms(sum(base)).trim()} ms profiled) → ${labels[1]} (${ms(sum(later)).trim()} ms)`,
+  );
+  const keys = new Set([...base.keys(), ...later.keys()]);
+  const rows = [...keys].map((k) => [k, base.get(k) ?? 0, later.get(k) ?? 0] as const);
+  rows.sort((a, b) => b[2] - b[1] - (a[2] - a[1]));
+  console.log(`${'base'.padStart(8)} ${'later'.padStart(8)} ${'change'.padStart(8)}  function`);
+  for (const [k, a, b] of rows.slice(0, top)) console.log(`${ms(a)} ${ms(b)} ${ms(b - a)}  ${k}`);
+}
+
 function summarize(path: string, top: number, window: { from: number; to: number }): void {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -156,19 +194,38 @@ const { values, positionals } = parseArgs({
     from: { type: 'string', default: '0' },
     to: { type: 'string', default: 'Infinity' },
     stalls: { type: 'string' },
+    base: { type: 'string' },
+    'base-from': { type: 'string' },
+    'base-to': { type: 'string' },
   },
 });
 const window = { from: Number(values.from), to: Number(values.to) };
 if (positionals.length === 0 || !(window.from < window.to)) {
   console.error(
-    'usage: npx tsx bench/exports/cpu-profile.ts FILE.cpuprofile [--top 25] [--from S] [--to S] [--stalls MS] (from < to, seconds)',
+    'usage: npx tsx bench/exports/cpu-profile.ts FILE.cpuprofile [--top 25] [--from S] [--to S] [--stalls MS | --base-from S --base-to S [--base FILE]] (from < to, seconds)',
   );
   process.exitCode = 2;
 }
 for (const path of positionals) {
   if (process.exitCode === 2) break;
   try {
-    if (values.stalls === undefined) summarize(path, Number(values.top), window);
+    if (values['base-from'] !== undefined || values['base-to'] !== undefined) {
+      const baseWindow = {
+        from: Number(values['base-from'] ?? 0),
+        to: Number(values['base-to'] ?? Infinity),
+      };
+      const read = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Profile;
+      const profile = read(path);
+      const baseFile = values.base ?? path;
+      const base = baseFile === path ? profile : read(baseFile);
+      const label = (file: string, w: typeof window) => `${file} ${w.from}–${w.to} s`;
+      growth(
+        selfTimes(base, baseWindow),
+        selfTimes(profile, window),
+        [label(baseFile, baseWindow), label(path, window)],
+        Number(values.top),
+      );
+    } else if (values.stalls === undefined) summarize(path, Number(values.top), window);
     else {
       const profile = JSON.parse(readFileSync(path, 'utf8')) as Profile;
       stalls(profile, window, Number(values.stalls), Number(values.top));
