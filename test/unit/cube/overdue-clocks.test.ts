@@ -1,7 +1,8 @@
 /**
  * The overdue clocks read only the clocks due in a question's range (kept sorted by `due`, the
- * changed ones merged in after a change). They must count exactly what a scan of every running clock counts — the
- * `countOverdueClocks` SQL's `due_at >= from and due_at < min(to, now)` — after any replaces.
+ * changed ones merged in after a change). They must count exactly what a scan of every running
+ * clock counts — the `countOverdueClocks` SQL's `due_at >= from and due_at < min(to, now)` —
+ * after any replaces.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -50,6 +51,18 @@ function reference(all: Map<string, OpenClock[]>, now: number, q: CubeQuery): Gr
   }
   return [...rows.values()];
 }
+
+/** A resolution clock of team L1 due at `due`. */
+const c = (due: number): OpenClock => ({
+  due,
+  metric: 'resolution',
+  policy: null,
+  team: 'L1',
+  agent: null,
+  priority: 'high',
+  channel: null,
+  category: null,
+});
 
 const sorted = (rows: GroupedRow[]) =>
   rows.map((r) => JSON.stringify([r.period, r.keys, r.sums])).sort();
@@ -100,16 +113,6 @@ describe('OverdueClocks', () => {
 
   it('reads the range’s edges as the SQL does: due at `from` counts, due at the end does not', () => {
     const clocks = new OverdueClocks();
-    const c = (due: number): OpenClock => ({
-      due,
-      metric: 'resolution',
-      policy: null,
-      team: 'L1',
-      agent: null,
-      priority: 'high',
-      channel: null,
-      category: null,
-    });
     clocks.replace('a', [c(T0), c(T0 + H), c(T0 + 2 * H)]);
     clocks.replace('b', [c(T0 - 1)]);
     const q = { from: T0, to: T0 + 2 * H, periodStarts: null, groupBy: [], filters: [] };
@@ -122,16 +125,6 @@ describe('OverdueClocks', () => {
 
   it('merges a replace that keeps a clock object, and one object held twice, as a scan counts', () => {
     const clocks = new OverdueClocks();
-    const c = (due: number): OpenClock => ({
-      due,
-      metric: 'resolution',
-      policy: null,
-      team: 'L1',
-      agent: null,
-      priority: 'high',
-      channel: null,
-      category: null,
-    });
     const shared = c(T0 + H);
     const others = Array.from({ length: 20 }, (_, i) => c(T0 + (i % 5) * H));
     others.forEach((o, i) => clocks.replace(`t${i}`, [o]));

@@ -4,8 +4,8 @@
  * time passes it). Answers what `countOverdueClocks` (storage/kpi.repository.ts) answers in SQL.
  * A ticket's clocks are replaced whenever a commit rewrote it. A question reads only the clocks
  * due in its range: all clocks sorted by `due`, the changed ones merged in (lazily, at the next
- * question) after a change. Clocks left running for good (tickets a desk forgot) pile up over the years, but a
- * question about the last 30 days does not read them.
+ * question) after a change. Clocks left running for good (tickets a desk forgot) pile up over
+ * the years, but a question about the last 30 days does not read them.
  */
 import type { OpenClock } from '../../../core/aggregate/index.js';
 import type { GroupedRow } from '../../../storage/kpi.repository.js';
