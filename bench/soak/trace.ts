@@ -8,7 +8,8 @@
  * maintenance running, against the share of seconds with maintenance running. Ingest lines carry
  * the request's phases (`ingestPhases`), and every second the wait events of the database's busy
  * backends are written (`w`: `Lock:transactionid=2`, say; idle-in-transaction backends waiting for
- * the service count as `Client:ClientRead` and are left out).
+ * the service count as `Client:ClientRead` and are left out), and the statements running for half
+ * a second or more (`q`).
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import pg from 'pg';
@@ -102,6 +103,7 @@ export class Trace {
         this.out.write(`m ${second} ${what}\n`);
       }
       await this.sampleWaits(second);
+      await this.sampleLongStatements(second);
       await this.sampleService(second);
     } catch {
       // A sample missed (the database busy or gone at the end) is a second without a record.
@@ -120,6 +122,23 @@ export class Trace {
     );
     if (rows.length > 0)
       this.out.write(`w ${second} ${rows.map((r) => `${r.wait}=${r.n}`).join(' ')}\n`);
+  }
+
+  /**
+   * The soak database's other statements running for half a second or more at the sample (`q`
+   * lines: seconds so far, the statement's start): a rollup compaction, a slow ingest write.
+   */
+  private async sampleLongStatements(second: number): Promise<void> {
+    const { rows } = await this.client!.query<{ s: number; query: string }>(
+      `select round(extract(epoch from now() - query_start)::numeric, 1)::float8 as s,
+          left(regexp_replace(query, '\\s+', ' ', 'g'), 80) as query
+        from pg_stat_activity
+        where datname = current_database() and state = 'active' and pid <> pg_backend_pid()
+          and now() - query_start >= interval '0.5 s'
+          and query !~* '^\\s*(vacuum|analyze)' and backend_type = 'client backend'
+        order by query_start`,
+    );
+    for (const r of rows) this.out.write(`q ${second} ${r.s}s ${r.query}\n`);
   }
 
   /** The event loop's largest delay since the last scrape (prom-client resets it) and GC time. */
